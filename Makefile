@@ -1,0 +1,33 @@
+# Two commands: `make run` and `make test`. Both create .venv when missing and install only
+# when pyproject.toml changed since the last install (the stamp files), so a second run is quick.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SEEDS := seeds
+
+.PHONY: run test lint bench-ingest
+
+run: $(VENV)/.installed
+	$(BIN)/footnote ingest --if-empty $(SEEDS)
+	$(BIN)/footnote chat
+
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+bench-ingest: $(VENV)/.installed
+	$(BIN)/python bench/ingest.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed

@@ -1,0 +1,159 @@
+"""The `footnote` command: a thin layer that parses arguments and prints what the core returns."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from app.config import Settings, load_settings
+from app.errors import FootnoteError
+
+EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        return args.run(args, settings)
+    except FootnoteError as exc:
+        print(f"footnote: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("footnote: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one line for the user, details only on request
+        if os.environ.get("FOOTNOTE_DEBUG"):
+            raise
+        print(f"footnote: unexpected error ({type(exc).__name__}: {exc}). "
+              "Run again with FOOTNOTE_DEBUG=1 for details.", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="footnote", description="Answers about your documents, every claim cited.")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = _command(sub, "ingest", _ingest, "index files and folders; keeps the index in step")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print one JSON object, no progress bar")
+    p.add_argument("--reindex", action="store_true",
+                   help="drop the index and rebuild it (after changing the embedder)")
+    p.add_argument("--if-empty", action="store_true",
+                   help="do nothing when the index already holds documents")
+
+    p = _command(sub, "sources", _sources, "list what is indexed")
+    p.add_argument("--json", action="store_true")
+
+    p = _command(sub, "remove", _remove, "remove one source from the index")
+    p.add_argument("source", help="its name as `footnote sources` shows it, or its path")
+
+    p = _command(sub, "search", _search, "show the passages that best match a query")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+
+    p = _command(sub, "chat", _chat, "interactive retrieval: type a question, see the passages")
+    p.add_argument("--k", type=int, default=3)
+    return parser
+
+
+def _command(sub, name: str, run: Callable[[argparse.Namespace, Settings], int], help_: str):
+    parser = sub.add_parser(name, help=help_, description=help_)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _open(settings: Settings):
+    from vectorstore.index import Index
+
+    return Index(settings)
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from app.progress import progress_bar
+    from ingest.sync import Indexer
+
+    index = _open(settings)
+    if args.if_empty and not index.is_empty():
+        if args.json:
+            print(json.dumps({"skipped_because": "index not empty"}))
+        return EXIT_OK
+    with progress_bar(enabled=not args.json and sys.stderr.isatty()) as bar:
+        report = Indexer(index).ingest(args.paths, progress=bar, reindex=args.reindex)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print(f"{report.added} added, {report.updated} updated, {report.skipped} unchanged, "
+              f"{report.removed} removed, {len(report.failed)} failed; {report.chunks} chunks "
+              f"embedded in {report.seconds:.1f} s")
+        for failure in report.failed:
+            print(f"  failed: {failure.path}: {failure.reason}", file=sys.stderr)
+    return EXIT_FAILED_FILES if report.failed else EXIT_OK
+
+
+def _sources(args: argparse.Namespace, settings: Settings) -> int:
+    infos = _open(settings).sources()
+    if args.json:
+        print(json.dumps([{"source": i.source, "title": i.title, "chunks": i.chunks,
+                           "sha256": i.sha256} for i in infos], ensure_ascii=False))
+        return EXIT_OK
+    if not infos:
+        print("Nothing is indexed yet. Add documents with: footnote ingest PATH")
+    for info in infos:
+        print(f"{info.source}\t{info.chunks} chunks\t{info.sha256[:12]}\t{info.title}")
+    return EXIT_OK
+
+
+def _remove(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.sync import Indexer
+
+    count = Indexer(_open(settings)).remove(args.source)
+    print(f"removed {args.source} ({count} file{'s' if count != 1 else ''})")
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    passages = _open(settings).search(args.query, k=args.k)
+    if args.json:
+        print(json.dumps([{"source": p.source, "title": p.title, "page": p.page,
+                           "start": p.start, "end": p.end, "score": round(p.score, 4),
+                           "text": p.text} for p in passages], ensure_ascii=False))
+    else:
+        _print_passages(passages)
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    index = _open(settings)
+    if index.is_empty():
+        raise FootnoteError("The index is empty. Add documents with: footnote ingest PATH")
+    print("Footnote: ask about your documents; the matching passages are shown with their "
+          "place in the source. Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("\n? ").strip()
+        except EOFError:
+            return EXIT_OK
+        if not question:
+            return EXIT_OK
+        _print_passages(index.search(question, k=args.k))
+
+
+def _print_passages(passages) -> None:
+    if not passages:
+        print("No passage matches.")
+    for n, p in enumerate(passages, 1):
+        page = f", page {p.page}" if p.page else ""
+        where = f"{p.source}{page}, chars {p.start}-{p.end}"
+        print(f"[{n}] {p.title} ({where}; score {p.score:.2f})")
+        print("    " + " ".join(p.text.split())[:400])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Settings: one object read from the environment and `.env`; see `.env.example` for each key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Every knob Footnote has. Field aliases are the environment variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    openai_api_key: str | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    data_dir: Path = Field(default=Path(".footnote"), alias="FOOTNOTE_DATA_DIR")
+    embeddings: Literal["local", "openai", "fake"] = Field(
+        default="local", alias="FOOTNOTE_EMBEDDINGS"
+    )
+    embedding_model: str | None = Field(default=None, alias="FOOTNOTE_EMBEDDING_MODEL")
+    chroma_host: str | None = Field(default=None, alias="CHROMA_HOST")
+    chroma_port: int = Field(default=8000, ge=1, le=65535, alias="CHROMA_PORT")
+    collection: str = Field(
+        default="footnote", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]$",
+        alias="FOOTNOTE_COLLECTION",
+    )
+    chunk_tokens: int = Field(default=180, ge=32, le=2000, alias="FOOTNOTE_CHUNK_TOKENS")
+    chunk_overlap: int = Field(default=30, ge=0, alias="FOOTNOTE_CHUNK_OVERLAP")
+    max_file_mb: float = Field(default=50.0, gt=0, alias="FOOTNOTE_MAX_FILE_MB")
+    embed_batch: int = Field(default=256, ge=1, le=4096, alias="FOOTNOTE_EMBED_BATCH")
+
+    @field_validator("chroma_host", "openai_api_key", "openai_base_url", "embedding_model")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_below_size(cls, value: int, info) -> int:
+        size = info.data.get("chunk_tokens")
+        if size is not None and value >= size:
+            raise ValueError(f"must be smaller than FOOTNOTE_CHUNK_TOKENS ({size})")
+        return value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.sqlite3"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one sentence that names the key."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        info = Settings.model_fields.get(field)
+        key = (info.alias if info and info.alias else field).upper()
+        value = err.get("input")
+        shown = "" if isinstance(value, dict) else f" {value!r}"
+        reason = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"Setting {key} has a bad value{shown}: {reason}.") from None

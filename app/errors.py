@@ -1,0 +1,21 @@
+"""One small error hierarchy: the core raises these, the CLI and UI print their message."""
+
+
+class FootnoteError(Exception):
+    """Something the user can act on; the message says what and how."""
+
+
+class ConfigError(FootnoteError):
+    """A setting is missing or has a bad value."""
+
+
+class IngestError(FootnoteError):
+    """A file could not be read or indexed; the message names the reason."""
+
+
+class StoreError(FootnoteError):
+    """The vector store cannot be opened or used as asked."""
+
+
+class EmbedderMismatchError(StoreError):
+    """The index was built with another embedder than the one configured."""

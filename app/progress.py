@@ -1,0 +1,48 @@
+"""A terminal progress bar for ingest (tqdm on stderr), or nothing when output is for machines."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class _Bar:
+    def __init__(self) -> None:
+        self._bar = None
+        self._chunks = 0
+
+    def start(self, total_files: int) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total_files, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def advance(self, files: int, chunks: int) -> None:
+        self._chunks += chunks
+        if self._bar is not None:
+            self._bar.set_postfix(chunks=self._chunks, refresh=False)
+            self._bar.update(files)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+class _NoBar:
+    def start(self, total_files: int) -> None:
+        pass
+
+    def advance(self, files: int, chunks: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[_Bar | _NoBar]:
+    bar = _Bar() if enabled else _NoBar()
+    try:
+        yield bar
+    finally:
+        bar.close()

@@ -1,0 +1,1 @@
+"""Embeddings, the Chroma chunk store, and the manifest that ties files to chunks."""

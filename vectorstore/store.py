@@ -1,0 +1,133 @@
+"""Chroma as the chunk store: embedded (`PersistentClient`) by default, a `chroma run` server
+(`HttpClient`) when `CHROMA_HOST` is set. Chroma never embeds by itself here: vectors always
+come from our embedder, and the collection records which one, so vectors are never mixed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from app.config import Settings
+from app.errors import EmbedderMismatchError, StoreError
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    metadata: dict[str, Any]
+    distance: float
+
+
+def chunk_id(sha256: str, index: int) -> str:
+    """Chunks are keyed by content: re-running a crashed batch overwrites, never duplicates."""
+    return f"{sha256}:{index:05d}"
+
+
+def content_of(chunk_id_: str) -> str:
+    return chunk_id_.split(":", 1)[0]
+
+
+class ChunkStore:
+    """One Chroma collection of chunk vectors, tagged with the embedder that made them."""
+
+    def __init__(self, settings: Settings, embedder_name: str, dim: int) -> None:
+        self.settings = settings
+        self.embedder_name = embedder_name
+        self.dim = dim
+
+    @property
+    def location(self) -> str:
+        s = self.settings
+        return f"http://{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.chroma_dir)
+
+    @cached_property
+    def client(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if self.settings.chroma_host:
+                return chromadb.HttpClient(
+                    host=self.settings.chroma_host, port=self.settings.chroma_port,
+                    settings=chroma_settings,
+                )
+            self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(self.settings.chroma_dir),
+                                             settings=chroma_settings)
+        except Exception as exc:
+            raise StoreError(f"Cannot open the Chroma store at {self.location}: {exc}") from None
+
+    @cached_property
+    def collection(self):
+        collection = self.client.get_or_create_collection(
+            name=self.settings.collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": self.embedder_name, "dim": self.dim},
+        )
+        meta = collection.metadata or {}
+        if meta.get("embedder") != self.embedder_name or meta.get("dim") != self.dim:
+            raise EmbedderMismatchError(
+                f"The index at {self.location} (collection {self.settings.collection!r}) was built "
+                f"with {meta.get('embedder')!r} ({meta.get('dim')} dimensions), but "
+                f"FOOTNOTE_EMBEDDINGS now selects {self.embedder_name!r} ({self.dim}). Switch the "
+                "setting back, or rebuild the index with: footnote ingest --reindex PATH..."
+            )
+        return collection
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        page, offset = 5000, 0
+        while True:
+            batch = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            ids.update(batch)
+            if len(batch) < page:
+                return ids
+            offset += page
+
+    def upsert(self, ids: list[str], texts: list[str], vectors: Sequence[Sequence[float]],
+               metadatas: list[dict[str, Any]]) -> None:
+        step = self.client.get_max_batch_size()
+        for i in range(0, len(ids), step):
+            self.collection.upsert(
+                ids=ids[i:i + step], documents=texts[i:i + step],
+                embeddings=[list(v) for v in vectors[i:i + step]],
+                metadatas=metadatas[i:i + step],
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        step = 5000
+        for i in range(0, len(ids), step):
+            self.collection.delete(ids=ids[i:i + step])
+
+    def query(self, vector: Sequence[float], k: int,
+              where: dict[str, Any] | None = None) -> list[StoredChunk]:
+        if k <= 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[list(vector)], n_results=k, where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            StoredChunk(id=i, text=t or "", metadata=dict(m or {}), distance=float(d))
+            for i, t, m, d in zip(result["ids"][0], result["documents"][0],
+                                  result["metadatas"][0], result["distances"][0], strict=True)
+        ]
+
+    def drop(self) -> None:
+        """Delete the whole collection (used by --reindex)."""
+        names = {c.name for c in self.client.list_collections()}
+        if self.settings.collection in names:
+            self.client.delete_collection(self.settings.collection)
+        self.__dict__.pop("collection", None)
