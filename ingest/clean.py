@@ -54,7 +54,7 @@ _FOOTER_RE = re.compile(
 )
 _BOILERPLATE_RE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.IGNORECASE)
 # A photo or agency credit alone on its line, "AP" or "(AFP)": case matters, so it stands apart.
-_CREDIT_RE = re.compile(r"\(?[A-Z]{2,6}\)?")
+_CREDIT_RE = re.compile(r"\(?[A-Z]{2,12}\)?")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)\]]$")
 
 

@@ -1,0 +1,57 @@
+"""Shared fixtures: isolated settings per test, the real local embedder (loaded once)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's .env or writes into the working tree."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith(("FOOTNOTE_", "CHROMA_", "OPENAI_")):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path):
+    def make(**overrides: object) -> Settings:
+        overrides.setdefault("data_dir", tmp_path / "data")
+        overrides.setdefault("embeddings", "fake")
+        return load_settings(**overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def local_embedder():
+    from vectorstore.embeddings import LocalMiniLM
+
+    embedder = LocalMiniLM()
+    embedder.warm_up()
+    return embedder
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real `footnote` command in a child process."""
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("FOOTNOTE_", "CHROMA_", "OPENAI_"))}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
+        env=full_env, cwd=cwd, timeout=timeout,
+    )
