@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,10 @@ class _Bar:
     def start(self, total_files: int) -> None:
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total_files, unit="file", file=sys.stderr, dynamic_ncols=True)
+        # A terminal that reports no size (a bare pty) would make tqdm hide the bar.
+        width, height = shutil.get_terminal_size(fallback=(100, 24))
+        self._bar = tqdm(total=total_files, unit="file", file=sys.stderr, desc="indexing",
+                         ncols=min(width or 100, 120), nrows=height or 24)
 
     def advance(self, files: int, chunks: int) -> None:
         self._chunks += chunks

@@ -1,0 +1,66 @@
+"""The same ingest and query against a real `chroma run` server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ingest.sync import Indexer
+from tests.conftest import SEEDS
+from tests.helpers.index import assert_consistent
+from vectorstore.index import Index
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    port = _free_port()
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
+    assert chroma, "the chromadb package installs the `chroma` command"
+    log = (tmp_path / "chroma.log").open("w")
+    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server-data"),
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()}")
+            time.sleep(0.3)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+def test_ingest_and_query_against_chroma_server(chroma_server: int, make_settings,
+                                                local_embedder, tmp_path: Path) -> None:
+    settings = make_settings(embeddings="local", chroma_host="127.0.0.1",
+                             chroma_port=chroma_server)
+    index = Index(settings, local_embedder)
+    report = Indexer(index).ingest([SEEDS])
+    assert (report.added, report.failed) == (5, [])
+    assert not (tmp_path / "data" / "chroma").exists()  # nothing went to the embedded store
+    assert index.store.count() == report.chunks
+    assert_consistent(index)
+    top = index.search("Which district did Azerbaijan take first, without a shot fired?", k=3)
+    assert top[0].source.startswith("001_") and "Aghdam" in top[0].text
+    again = Indexer(index).ingest([SEEDS])
+    assert (again.skipped, again.chunks) == (5, 0)
