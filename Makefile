@@ -19,7 +19,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
 bench-ingest: $(VENV)/.installed
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.ingest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
