@@ -177,8 +177,18 @@ class HashingEmbedder(Embedder):
         return [v / norm for v in vec]
 
 
+def _local(settings: Settings) -> Embedder:
+    wanted = settings.embedding_model
+    if wanted and wanted.split("/")[-1] != LocalMiniLM.name:
+        raise ConfigError(
+            f"FOOTNOTE_EMBEDDING_MODEL={wanted} is not available offline: the local embedder "
+            f"ships {LocalMiniLM.name} only. Unset it, or use FOOTNOTE_EMBEDDINGS=openai."
+        )
+    return LocalMiniLM()
+
+
 EMBEDDERS: dict[str, Callable[[Settings], Embedder]] = {
-    "local": lambda s: LocalMiniLM(),
+    "local": _local,
     "openai": lambda s: OpenAIEmbedder(
         s.embedding_model or "text-embedding-3-small", s.openai_api_key, s.openai_base_url
     ),

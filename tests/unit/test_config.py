@@ -51,3 +51,12 @@ def test_cli_prints_one_sentence_not_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "FOOTNOTE_CHUNK_TOKENS" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_local_embedder_refuses_a_model_it_does_not_ship(make_settings) -> None:
+    from vectorstore.embeddings import make_embeddings
+
+    assert make_embeddings(make_settings(embeddings="local",
+                                         embedding_model="sentence-transformers/all-MiniLM-L6-v2"))
+    with pytest.raises(ConfigError, match="FOOTNOTE_EMBEDDING_MODEL"):
+        make_embeddings(make_settings(embeddings="local", embedding_model="bge-large"))
