@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     p = _command(sub, "search", _search, "show the passages that best match a query")
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+    p.add_argument("--source", action="append", help="only search this source (repeatable)")
     p.add_argument("--json", action="store_true")
 
     p = _command(sub, "chat", _chat, "interactive retrieval: type a question, see the passages")
@@ -119,7 +121,10 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
-    passages = _open(settings).search(args.query, k=args.k)
+    from vectorstore.retrieval import Retriever
+
+    passages = Retriever(_open(settings)).search(args.query, k=args.k, mode=args.mode,
+                                                  sources=args.source)
     if args.json:
         print(json.dumps([{"source": p.source, "title": p.title, "page": p.page,
                            "start": p.start, "end": p.end, "score": round(p.score, 4),
@@ -130,9 +135,12 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from vectorstore.retrieval import Retriever
+
     index = _open(settings)
     if index.is_empty():
         raise FootnoteError("The index is empty. Add documents with: footnote ingest PATH")
+    retriever = Retriever(index)
     print("Footnote: ask about your documents; the matching passages are shown with their "
           "place in the source. Empty line or Ctrl-D to quit.")
     while True:
@@ -142,7 +150,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         if not question:
             return EXIT_OK
-        _print_passages(index.search(question, k=args.k))
+        _print_passages(retriever.search(question, k=args.k))
 
 
 def _print_passages(passages) -> None:

@@ -24,7 +24,7 @@ from ingest.discover import Candidate, discover
 from ingest.documents import Chunk, Document
 from ingest.parse import parse_document, sha256_of
 from vectorstore.index import Index
-from vectorstore.manifest import ContentRecord, FileRecord
+from vectorstore.manifest import ChunkRecord, ContentRecord, FileRecord
 from vectorstore.store import chunk_id, content_of
 
 
@@ -136,16 +136,18 @@ class Indexer:
         manifest, store = self.index.manifest, self.index.store
         if manifest.get_meta("signature") != self.signature:
             with manifest.transaction():  # settings changed: every content is re-chunked
-                manifest.delete_contents(c.sha256 for c in manifest.contents())
+                manifest.delete_contents(list(manifest.declared_chunks()))
                 manifest.set_meta("signature", self.signature)
         ids = store.all_ids()
-        contents = {c.sha256: c for c in manifest.contents()}
-        incomplete = [c.sha256 for c in contents.values()
-                      if any(chunk_id(c.sha256, i) not in ids for i in range(c.chunks))]
+        declared = manifest.declared_chunks()
+        counts = manifest.chunk_counts()
+        incomplete = {sha for sha, n in declared.items()
+                      if counts.get(sha, 0) != n
+                      or any(chunk_id(sha, i) not in ids for i in range(n))}
         if incomplete:
             with manifest.transaction():
                 manifest.delete_contents(incomplete)
-        orphans = [i for i in ids if content_of(i) not in contents or content_of(i) in incomplete]
+        orphans = [i for i in ids if content_of(i) not in declared or content_of(i) in incomplete]
         store.delete(orphans)
         self._collect_garbage()
 
@@ -193,8 +195,10 @@ class Indexer:
                                     metadatas)
         with self.index.manifest.transaction():
             self.index.manifest.put_contents(
-                ContentRecord(d.sha256, d.title, len(chunks), len(d.text))
-                for d, chunks in batch.documents
+                (ContentRecord(d.sha256, d.title, len(chunks), d.text)
+                 for d, chunks in batch.documents),
+                (ChunkRecord(chunk_id(d.sha256, c.index), d.sha256, c.text, c.start, c.end,
+                             c.page, c.heading) for d, chunks in batch.documents for c in chunks),
             )
             self.index.manifest.put_files(batch.files)
         report.chunks += len(texts)
@@ -230,7 +234,7 @@ class Indexer:
         manifest = self.index.manifest
         with manifest.transaction():
             manifest.delete_files(r.path for r in manifest.files())
-            manifest.delete_contents(c.sha256 for c in manifest.contents())
+            manifest.delete_contents(list(manifest.declared_chunks()))
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:

@@ -9,22 +9,7 @@ from functools import cached_property
 from app.config import Settings
 from vectorstore.embeddings import Embedder, make_embeddings
 from vectorstore.manifest import Manifest
-from vectorstore.store import ChunkStore, content_of
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk with everything needed to cite it."""
-
-    source: str
-    also_in: tuple[str, ...]  # other file names with identical content
-    title: str
-    text: str
-    start: int
-    end: int
-    page: int | None
-    heading: str
-    score: float
+from vectorstore.store import ChunkStore
 
 
 @dataclass(frozen=True)
@@ -67,25 +52,6 @@ class Index:
                 title=content.title if content else "", chunks=content.chunks if content else 0,
             ))
         return infos
-
-    def search(self, query: str, k: int = 5) -> list[Passage]:
-        """Dense nearest chunks for `query`, best first."""
-        hits = self.store.query(self.embedder.embed_query(query), k)
-        passages = []
-        for hit in hits:
-            sha = content_of(hit.id)
-            names = self.manifest.sources_of(sha)
-            content = self.manifest.content(sha)
-            if not names or content is None:  # an orphan awaiting clean-up: never cite it
-                continue
-            page = hit.metadata.get("page")
-            passages.append(Passage(
-                source=names[0], also_in=tuple(names[1:]), title=content.title, text=hit.text,
-                start=int(hit.metadata["start"]), end=int(hit.metadata["end"]),
-                page=int(page) if page is not None else None,
-                heading=str(hit.metadata.get("heading") or ""), score=1.0 - hit.distance,
-            ))
-        return passages
 
 
 def _manifest_name(settings: Settings) -> str:

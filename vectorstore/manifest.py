@@ -1,7 +1,10 @@
-"""The manifest: which files are indexed, under which content hash, and how many chunks each
-content has in Chroma. Chunks are keyed by content, so identical files share one set of vectors.
+"""The manifest: which files are indexed, under which content hash, each content's cleaned text,
+and its chunks, with a full-text (BM25) index over them. Chunks are keyed by content, so
+identical files share one set of vectors.
 
 SQLite, one transaction per batch: a crash leaves either the old or the new state, never half.
+Because the keyword index lives in the same database and the same transactions as the list of
+files, it can never drift from it, whichever process wrote last.
 """
 
 from __future__ import annotations
@@ -12,11 +15,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# Bump when the tables change: an older manifest is dropped and its files are ingested again
+# (the chunks it described become orphans that the next reconcile deletes from Chroma).
+SCHEMA_VERSION = 3
+_DROP = "".join(f"DROP TABLE IF EXISTS {t};\n"
+                for t in ("chunks_fts", "chunks", "contents", "files", "meta"))
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contents (
-    sha256 TEXT PRIMARY KEY, title TEXT NOT NULL, chunks INTEGER NOT NULL, chars INTEGER NOT NULL
+    sha256 TEXT PRIMARY KEY, title TEXT NOT NULL, chunks INTEGER NOT NULL, text TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, sha256 TEXT NOT NULL, text TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, heading TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_sha ON chunks(sha256);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL
 );
@@ -34,11 +57,22 @@ class FileRecord:
 
 
 @dataclass(frozen=True)
+class ChunkRecord:
+    id: str
+    sha256: str
+    text: str
+    start: int
+    end: int
+    page: int | None
+    heading: str
+
+
+@dataclass(frozen=True)
 class ContentRecord:
     sha256: str
     title: str
     chunks: int
-    chars: int
+    text: str  # the cleaned text chunk spans point into
 
 
 class Manifest:
@@ -46,7 +80,11 @@ class Manifest:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        with self.transaction():
+            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                for statement in _statements(_DROP + _SCHEMA):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._db.close()
@@ -102,14 +140,59 @@ class Manifest:
     def contents(self) -> list[ContentRecord]:
         return [ContentRecord(*r) for r in self._db.execute("SELECT * FROM contents")]
 
-    def put_contents(self, records: Iterable[ContentRecord]) -> None:
+    def put_contents(self, records: Iterable[ContentRecord],
+                     chunks: Iterable[ChunkRecord]) -> None:
+        """Contents and their chunks; replaces what was there."""
+        records = list(records)
+        self.delete_contents(r.sha256 for r in records)
         self._db.executemany(
-            "INSERT OR REPLACE INTO contents VALUES (?, ?, ?, ?)",
-            [(r.sha256, r.title, r.chunks, r.chars) for r in records],
+            "INSERT INTO contents VALUES (?, ?, ?, ?)",
+            [(r.sha256, r.title, r.chunks, r.text) for r in records],
+        )
+        self._db.executemany(
+            'INSERT INTO chunks(id, sha256, text, start, "end", page, heading) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(c.id, c.sha256, c.text, c.start, c.end, c.page, c.heading) for c in chunks],
         )
 
     def delete_contents(self, shas: Iterable[str]) -> None:
-        self._db.executemany("DELETE FROM contents WHERE sha256=?", [(s,) for s in shas])
+        rows = [(s,) for s in shas]
+        self._db.executemany("DELETE FROM chunks WHERE sha256=?", rows)
+        self._db.executemany("DELETE FROM contents WHERE sha256=?", rows)
+
+    def declared_chunks(self) -> dict[str, int]:
+        """How many chunks each content should have."""
+        return dict(self._db.execute("SELECT sha256, chunks FROM contents").fetchall())
+
+    def chunk_counts(self) -> dict[str, int]:
+        """Chunks held per content, to check each content is complete."""
+        rows = self._db.execute("SELECT sha256, count(*) FROM chunks GROUP BY sha256")
+        return dict(rows.fetchall())
+
+    def keyword_search(self, terms: list[str], limit: int,
+                       shas: list[str] | None = None) -> list[tuple[str, float]]:
+        """BM25 over chunk texts: (chunk id, score), best first; any term may match."""
+        if not terms or limit <= 0:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        sql = ("SELECT c.id, -bm25(chunks_fts) FROM chunks_fts JOIN chunks c "
+               "ON c.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ?")
+        params: list[object] = [match]
+        if shas is not None:
+            sql += f" AND c.sha256 IN ({','.join('?' * len(shas))})"
+            params.extend(shas)
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        params.append(limit)
+        return [(r[0], float(r[1])) for r in self._db.execute(sql, params)]
+
+    def chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            'SELECT id, sha256, text, start, "end", page, heading FROM chunks '
+            f"WHERE id IN ({marks})", ids)
+        return {r[0]: ChunkRecord(*r) for r in rows}
 
     def unreferenced_contents(self) -> list[ContentRecord]:
         rows = self._db.execute(
@@ -122,3 +205,13 @@ class Manifest:
             "SELECT source FROM files WHERE sha256=? ORDER BY source", (sha256,)
         )
         return [r[0] for r in rows]
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split an SQL script into statements (triggers included), to run inside a transaction."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""

@@ -16,6 +16,7 @@ from ingest.sync import Indexer
 from tests.conftest import SEEDS
 from tests.helpers.index import assert_consistent
 from vectorstore.index import Index
+from vectorstore.retrieval import Retriever
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +61,8 @@ def test_ingest_and_query_against_chroma_server(chroma_server: int, make_setting
     assert not (tmp_path / "data" / "chroma").exists()  # nothing went to the embedded store
     assert index.store.count() == report.chunks
     assert_consistent(index)
-    top = index.search("Which district did Azerbaijan take first, without a shot fired?", k=3)
+    question = "Which district did Azerbaijan take first, without a shot fired?"
+    top = Retriever(index).search(question, k=3)
     assert top[0].source.startswith("001_") and "Aghdam" in top[0].text
     again = Indexer(index).ingest([SEEDS])
     assert (again.skipped, again.chunks) == (5, 0)

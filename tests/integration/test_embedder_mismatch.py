@@ -11,6 +11,7 @@ from app.errors import EmbedderMismatchError
 from ingest.sync import Indexer
 from tests.conftest import SEEDS, run_cli
 from vectorstore.index import Index
+from vectorstore.retrieval import Retriever
 
 pytestmark = pytest.mark.integration
 
@@ -19,7 +20,7 @@ def test_other_embedder_is_refused_with_a_hint(make_settings, local_embedder) ->
     Indexer(Index(make_settings(embeddings="fake"))).ingest([SEEDS])
     index = Index(make_settings(embeddings="local"), local_embedder)
     with pytest.raises(EmbedderMismatchError, match="--reindex"):
-        index.search("anything")
+        Retriever(index).search("anything")
 
 
 def test_cli_reports_mismatch_then_reindexes(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from ingest.sync import Indexer
 from tests.conftest import SEEDS
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
+from vectorstore.retrieval import Retriever
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +21,8 @@ def test_ingest_and_query_with_no_network(make_settings) -> None:
         index = Index(make_settings(embeddings="local"), LocalMiniLM())  # a cold model load
         report = Indexer(index).ingest([SEEDS])
         assert (report.added, report.failed) == (5, [])
-        top = index.search("How many Russian peacekeepers were deployed to Karabakh?", k=3)
+        question = "How many Russian peacekeepers were deployed to Karabakh?"
+        top = Retriever(index).search(question, k=3)
         assert any("2,000" in p.text and "peacekeep" in p.text for p in top)
     finally:
         enable_socket()

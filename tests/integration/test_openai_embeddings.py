@@ -11,6 +11,7 @@ from ingest.sync import Indexer
 from tests.conftest import SEEDS, run_cli
 from tests.helpers.openai_server import OpenAICompatibleServer
 from vectorstore.index import Index
+from vectorstore.retrieval import Retriever
 
 pytestmark = pytest.mark.integration
 
@@ -36,8 +37,9 @@ def test_ingest_and_search_through_a_compatible_server(server, make_settings) ->
     direct = Index(make_settings(embeddings="fake", data_dir=settings.data_dir / "direct"))
     Indexer(direct).ingest([SEEDS])
     for query in ["Aghdam is ours", "Shusha liberated", "peacekeepers"]:
-        assert [(p.source, p.start) for p in index.search(query, k=5)] == [
-            (p.source, p.start) for p in direct.search(query, k=5)]
+        via_http = Retriever(index).search(query, k=5, mode="dense")
+        in_process = Retriever(direct).search(query, k=5, mode="dense")
+        assert [(p.source, p.start) for p in via_http] == [(p.source, p.start) for p in in_process]
 
 
 def test_server_failure_is_one_readable_error(server, make_settings) -> None:

@@ -12,6 +12,7 @@ from tests.conftest import SEEDS
 from tests.helpers.index import assert_consistent
 from vectorstore.embeddings import HashingEmbedder
 from vectorstore.index import Index
+from vectorstore.retrieval import Retriever
 
 pytestmark = pytest.mark.integration
 
@@ -59,9 +60,9 @@ def test_changed_file_replaces_its_chunks(index: Index, corpus: Path) -> None:
     report = Indexer(index).ingest([corpus])
     assert (report.updated, report.skipped) == (1, 4)
     assert_consistent(index)
-    hits = index.search("apple harvests in Normandy", k=1)
+    hits = Retriever(index).search("apple harvests in Normandy", k=1)
     assert hits[0].source == target.name and "orchards" in hits[0].text
-    old = [p for p in index.search("Shusha liberated", k=50) if p.source == target.name]
+    old = [p for p in Retriever(index).search("Shusha liberated", k=50) if p.source == target.name]
     assert [p.text for p in old] == [hits[0].text]
 
 
@@ -94,7 +95,7 @@ def test_identical_content_is_embedded_once_and_both_names_kept(index: Index,
     assert {original.name, "copy-of-003.txt"} <= names
     texts = index.embedder.embedded
     assert len(texts) == len(set(texts)) == index.store.count()
-    hit = index.search("mulberry tree in front of our home", k=1)[0]
+    hit = Retriever(index).search("mulberry tree in front of our home", k=1)[0]
     assert {hit.source, *hit.also_in} == {original.name, "copy-of-003.txt"}
     assert_consistent(index)
 

@@ -1,0 +1,142 @@
+"""Finding passages: dense (Chroma), keyword (BM25 over SQLite FTS5), and both fused by
+reciprocal rank fusion. Chunks of one document that overlap or touch are merged into one
+passage, so the reader (and the model) never sees the same sentence twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from app.errors import FootnoteError
+from vectorstore.index import Index
+from vectorstore.manifest import ChunkRecord
+
+Mode = Literal["hybrid", "dense", "keyword"]
+RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
+
+_STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is
+it its itself just me more most my myself no nor not now of off on once only or other our
+ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself
+yourselves did does what's who's
+""".split())
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved span of one document, with everything needed to cite it."""
+
+    sha256: str
+    source: str
+    also_in: tuple[str, ...]  # other file names with identical content
+    title: str
+    text: str
+    start: int
+    end: int
+    page: int | None
+    heading: str
+    score: float
+
+
+def keyword_terms(text: str) -> list[str]:
+    """Distinct non-stopword terms of a query, in order."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if word not in _STOPWORDS:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, 1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+class Retriever:
+    """Retrieval over an `Index`; `candidates` chunks per method are fused before cutting."""
+
+    def __init__(self, index: Index, candidates: int = 40) -> None:
+        self.index = index
+        self.candidates = candidates
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid",
+               sources: Sequence[str] | None = None) -> list[Passage]:
+        shas = self._filter(sources)
+        n = max(self.candidates, k * 4)
+        rankings = []
+        if mode in ("hybrid", "dense"):
+            rankings.append(self.dense_ids(query, n, shas))
+        if mode in ("hybrid", "keyword"):
+            rankings.append(self.keyword_ids(query, n, shas))
+        scores = reciprocal_rank_fusion(rankings)
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+        return self._passages(ranked, scores, k)
+
+    def dense_ids(self, query: str, n: int, shas: list[str] | None = None) -> list[str]:
+        where = {"sha256": {"$in": shas}} if shas is not None else None
+        if shas == []:
+            return []
+        vector = self.index.embedder.embed_query(query)
+        return [hit.id for hit in self.index.store.query(vector, n, where=where)]
+
+    def keyword_ids(self, query: str, n: int, shas: list[str] | None = None) -> list[str]:
+        if shas == []:
+            return []
+        return [i for i, _ in self.index.manifest.keyword_search(keyword_terms(query), n, shas)]
+
+    def _filter(self, sources: Sequence[str] | None) -> list[str] | None:
+        if not sources:
+            return None
+        shas: list[str] = []
+        for source in sources:
+            records = self.index.manifest.files_named(source)
+            if not records:
+                raise FootnoteError(f"No indexed source is named {source!r}; "
+                                    "`footnote sources` lists them.")
+            shas.extend(r.sha256 for r in records)
+        return sorted(set(shas))
+
+    def _passages(self, ranked: list[str], scores: dict[str, float], k: int) -> list[Passage]:
+        """Best first; a chunk that overlaps or touches a chosen one of its document joins it."""
+        records = self.index.manifest.chunks(ranked)
+        groups: list[list[ChunkRecord]] = []
+        for chunk_id in ranked:
+            record = records.get(chunk_id)
+            if record is None:  # in Chroma but not (yet) in the manifest: never cite it
+                continue
+            group = next((g for g in groups if _touches(g, record)), None)
+            if group is not None:
+                group.append(record)
+            elif len(groups) < k:
+                groups.append([record])
+        return [self._passage(group, max(scores[c.id] for c in group)) for group in groups]
+
+    def _passage(self, group: list[ChunkRecord], score: float) -> Passage:
+        manifest = self.index.manifest
+        sha = group[0].sha256
+        content = manifest.content(sha)
+        names = manifest.sources_of(sha)
+        start, end = min(c.start for c in group), max(c.end for c in group)
+        first = min(group, key=lambda c: c.start)
+        return Passage(
+            sha256=sha, source=names[0] if names else "", also_in=tuple(names[1:]),
+            title=content.title if content else "",
+            text=content.text[start:end] if content else first.text,
+            start=start, end=end, page=first.page, heading=first.heading, score=score,
+        )
+
+
+def _touches(group: list[ChunkRecord], record: ChunkRecord) -> bool:
+    return any(c.sha256 == record.sha256 and record.start <= c.end and c.start <= record.end
+               for c in group)
