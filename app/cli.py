@@ -60,9 +60,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", help="only search this source (repeatable)")
     p.add_argument("--json", action="store_true")
 
-    p = _command(sub, "chat", _chat, "interactive retrieval: type a question, see the passages")
-    p.add_argument("--k", type=int, default=3)
+    p = _command(sub, "ask", _ask, "answer questions; several questions form one conversation")
+    p.add_argument("questions", nargs="+", metavar="QUESTION")
+    _answer_options(p)
+    p.add_argument("--json", action="store_true", help="print the answer object(s) as JSON")
+
+    p = _command(sub, "chat", _chat, "an interactive conversation with streamed answers")
+    _answer_options(p)
     return parser
+
+
+def _answer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--llm", choices=["auto", "openai", "local", "extractive"],
+                        help="answer backend (default: FOOTNOTE_LLM)")
+    parser.add_argument("--k", type=int, help="passages to retrieve (default: FOOTNOTE_TOP_K)")
+    parser.add_argument("--source", action="append", help="only use this source (repeatable)")
 
 
 def _command(sub, name: str, run: Callable[[argparse.Namespace, Settings], int], help_: str):
@@ -134,15 +146,32 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from vectorstore.retrieval import Retriever
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from app.render import render_answer
 
-    index = _open(settings)
-    if index.is_empty():
-        raise FootnoteError("The index is empty. Add documents with: footnote ingest PATH")
-    retriever = Retriever(index)
-    print("Footnote: ask about your documents; the matching passages are shown with their "
-          "place in the source. Empty line or Ctrl-D to quit.")
+    answerer = _answerer(args, settings)
+    history: list[tuple[str, str]] = []
+    answers = []
+    for question in args.questions:
+        answer = answerer.ask(question, history, k=args.k, sources=args.source)
+        history.append((answer.standalone_question, answer.answer))
+        answers.append(answer)
+        if not args.json:
+            print(render_answer(answer))
+    if args.json:
+        payload = [a.to_dict() for a in answers]
+        print(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from app.answer import Done, Step, Token
+    from app.render import render_answer
+
+    answerer = _answerer(args, settings)
+    print("Footnote: ask about your documents; every claim is cited. "
+          "Empty line or Ctrl-D to quit.")
+    history: list[tuple[str, str]] = []
     while True:
         try:
             question = input("\n? ").strip()
@@ -150,7 +179,25 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         if not question:
             return EXIT_OK
-        _print_passages(retriever.search(question, k=args.k))
+        for event in answerer.ask_stream(question, history, k=args.k, sources=args.source):
+            if isinstance(event, Step) and event.name == "rewriting" and event.detail:
+                print(f"  (searching for: {event.detail})")
+            elif isinstance(event, Step) and event.name == "generating":
+                print("  ", end="", flush=True)
+            elif isinstance(event, Token):
+                print(event.text, end="", flush=True)
+            elif isinstance(event, Done):
+                print("\n\n" + render_answer(event.answer, checked_only=True))
+                history.append((event.answer.standalone_question, event.answer.answer))
+
+
+def _answerer(args: argparse.Namespace, settings: Settings):
+    from app.answer import Answerer
+
+    index = _open(settings)
+    if index.is_empty():
+        raise FootnoteError("The index is empty. Add documents with: footnote ingest PATH")
+    return Answerer(settings, index, llm=args.llm)
 
 
 def _print_passages(passages) -> None:

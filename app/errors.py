@@ -19,3 +19,15 @@ class StoreError(FootnoteError):
 
 class EmbedderMismatchError(StoreError):
     """The index was built with another embedder than the one configured."""
+
+
+class LLMError(FootnoteError):
+    """The language model could not produce an answer."""
+
+
+class LLMUnavailable(LLMError):
+    """The model cannot be reached or refuses (key, quota, network, timeout): try another."""
+
+
+class StreamInterrupted(LLMError):
+    """The model stopped mid-answer; what arrived before the cut is kept and marked."""

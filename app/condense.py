@@ -1,0 +1,59 @@
+"""Follow-up questions made standalone, so retrieval sees what "it" and "they" refer to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.sentences import content_terms
+
+Turn = tuple[str, str]  # (standalone question, answer)
+
+_FOLLOW_UP_WORDS = frozenset(
+    "he she it they them him his her its their theirs this that these those there then".split())
+_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about)\b", re.I)
+_PRONOUN = re.compile(r"\b(he|she|him|her|his|it|its|they|them|their)\b", re.IGNORECASE)
+_POSSESSIVE = frozenset({"his", "her", "its", "their"})
+_NAMES = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)+")
+_MARKERS = re.compile(r"\s*\[[\d, ]+\]")
+_LABEL = re.compile(r"^\s*(standalone question|question|rewritten question)\s*:\s*", re.I)
+
+
+def format_history(history: Sequence[Turn], turns: int = 3) -> str:
+    lines = []
+    for question, answer in history[-turns:]:
+        lines.append(f"User: {question}")
+        lines.append(f"Assistant: {_MARKERS.sub('', answer)[:400]}")
+    return "\n".join(lines)
+
+
+def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
+    if not history:
+        return False
+    words = set(re.findall(r"\w+", question.lower()))
+    return bool(words & _FOLLOW_UP_WORDS) or bool(_FOLLOW_UP_START.match(question))
+
+
+def rule_based_rewrite(question: str, history: Sequence[Turn]) -> str:
+    """Without a model: put the name the conversation is about in place of the first pronoun
+    ("When did he take the post?" -> "When did Davit Tonoyan take the post?"), or, with no
+    pronoun, carry the previous question along."""
+    if not is_follow_up(question, history):
+        return question
+    previous_question, previous_answer = history[-1]
+    names = _NAMES.findall(previous_answer) + _NAMES.findall(previous_question)
+    pronoun = _PRONOUN.search(question)
+    if pronoun and names:
+        name = names[0] + ("'s" if pronoun.group(0).lower() in _POSSESSIVE else "")
+        return question[:pronoun.start()] + name + question[pronoun.end():]
+    return f"{question.strip().rstrip('?')}? (follow-up to: {previous_question.strip()})"
+
+
+def accept_rewrite(question: str, history: Sequence[Turn], rewritten: str) -> str:
+    """Use the model's rewrite only when it looks like one question about the same things."""
+    line = _LABEL.sub("", (rewritten.strip().splitlines() or [""])[0]).strip().strip('"“”')
+    context = content_terms(question) | {t for q, _ in history[-2:] for t in content_terms(q)}
+    if (not line.endswith("?") or len(line) > 3 * len(question) + 150
+            or not content_terms(line) & context):
+        return rule_based_rewrite(question, history)
+    return line

@@ -1,0 +1,68 @@
+"""The extractive backend: no language model. The answer is made of the retrieved sentences that
+best answer the question, each with its citation, so every word is the source's own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from app.condense import Turn, rule_based_rewrite
+from app.llm import Backend, Source
+from app.relevance import RELEVANCE_MIN, Scorer
+from app.safety import is_instruction
+from app.sentences import sentence_spans
+
+_STATEMENT_END = re.compile(r"[.!?][\"'”’)\]]*$")
+MAX_SENTENCES = 3
+CLOSE_TO_BEST = 0.85  # further sentences must score this share of the best one
+NEAR_DUPLICATE = 0.92  # cosine above which a sentence repeats one already chosen
+
+
+class ExtractiveBackend(Backend):
+    name = "extractive"
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        return rule_based_rewrite(question, history)
+
+    def stream_answer(self, question: str, sources: Sequence[Source],
+                      max_tokens: int) -> Iterator[str]:
+        candidates = [(source.n, source.text[a:b]) for source in sources
+                      for a, b in sentence_spans(source.text)
+                      if _is_statement(source.text[a:b])]
+        if not candidates:
+            yield "NOT FOUND"
+            return
+        scores = self.scorer.relevance(question, [text for _, text in candidates])
+        ranked = sorted(zip(scores, candidates, strict=True), key=lambda x: -x[0])
+        best = ranked[0][0]
+        if best < RELEVANCE_MIN:
+            yield "NOT FOUND"
+            return
+        chosen: list[tuple[int, str]] = []
+        for score, (n, text) in ranked:
+            if len(chosen) == MAX_SENTENCES or score < max(RELEVANCE_MIN, CLOSE_TO_BEST * best):
+                break
+            if chosen and max(self.scorer.cosines(text, [t for _, t in chosen])) > NEAR_DUPLICATE:
+                continue
+            chosen.append((n, text))
+        for i, (n, text) in enumerate(chosen):
+            yield ("" if i == 0 else " ") + _cite(text, n)
+
+
+def _is_statement(sentence: str) -> bool:
+    """A full sentence (not a heading or caption fragment) that speaks to the reader."""
+    return bool(_STATEMENT_END.search(sentence)) and len(sentence.split()) >= 4 and \
+        not is_instruction(sentence)
+
+
+def _cite(sentence: str, n: int) -> str:
+    """'It rained.' -> 'It rained [1].' (the marker inside the sentence it belongs to)."""
+    body = sentence.rstrip()
+    closing = len(body) - len(body.rstrip("\"'”’)]"))
+    end = len(body) - closing
+    if end and body[end - 1] in ".!?":
+        return f"{body[:end - 1]} [{n}]{body[end - 1:]}"
+    return f"{body} [{n}]"

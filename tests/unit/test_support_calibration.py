@@ -1,0 +1,28 @@
+"""The calibrated thresholds hold their accuracy on the labelled sets kept in tests/data."""
+
+from __future__ import annotations
+
+import pytest
+
+import app.relevance as rel
+from app.relevance import Scorer
+from bench.calibrate import support_accuracy, support_features
+
+pytestmark = pytest.mark.unit
+
+
+def test_support_thresholds_reach_the_calibrated_accuracy(local_embedder) -> None:
+    rows = support_features(Scorer(local_embedder))
+    assert len(rows) >= 40 and sum(label for *_, label in rows) * 2 >= len(rows) - 2
+    accuracy = support_accuracy(rows, rel.SUPPORT_TERMS_ALONE, rel.SUPPORT_COSINE,
+                                rel.SUPPORT_TERMS_WITH_COSINE)
+    assert accuracy >= 0.87
+
+
+def test_changed_number_or_name_is_never_supported(local_embedder) -> None:
+    scorer = Scorer(local_embedder)
+    evidence = "Tonoyan held the position since May 2018."
+    assert scorer.support("Tonoyan held the position since May 2018.", [evidence])[0].supported
+    assert not scorer.support("Tonoyan held the position since May 2016.", [evidence])[0].supported
+    assert not scorer.support("Pashinyan held the position since May 2018.",
+                              [evidence])[0].supported
