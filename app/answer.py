@@ -33,6 +33,7 @@ class Answer:
     llm: str
     notice: str = ""
     interrupted: bool = False
+    prompt_tokens: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -50,6 +51,7 @@ class Answer:
             "llm": self.llm,
             "notice": self.notice,
             "interrupted": self.interrupted,
+            "prompt_tokens": self.prompt_tokens,
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
         }
 
@@ -120,10 +122,12 @@ class Answerer:
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
         yield Step("generating")
         draft, used, notice, interrupted, numbered = "", self.backends[0], "", False, []
+        prompt_tokens = 0
         for i, backend in enumerate(self.backends if passages else []):
             used = backend
             numbered = build_sources(standalone, passages, backend, self.scorer,
                                      self.settings.max_answer_tokens)
+            prompt_tokens = backend.prompt_tokens(standalone, numbered)
             try:
                 for text in backend.stream_answer(standalone, numbered,
                                                   self.settings.max_answer_tokens):
@@ -144,6 +148,7 @@ class Answerer:
         yield Step("checking citations")
         answer = self._finish(question, standalone, draft, numbered, passages, used.name)
         answer.notice, answer.interrupted = notice, interrupted
+        answer.prompt_tokens = prompt_tokens
         if interrupted and answer.status == "answered":
             answer.status = "partial"
         timings["total_ms"] = (time.perf_counter() - started) * 1000

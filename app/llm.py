@@ -51,6 +51,10 @@ class Backend(ABC):
         """Load what the first answer would otherwise wait for."""
         return None
 
+    def prompt_tokens(self, question: str, sources: Sequence[Source]) -> int:
+        """Tokens the model reads for this answer (0 when there is no model)."""
+        return 0
+
     @abstractmethod
     def stream_answer(self, question: str, sources: Sequence[Source],
                       max_tokens: int) -> Iterator[str]: ...
@@ -78,6 +82,9 @@ class ChatBackend(Backend):
     def stream_answer(self, question: str, sources: Sequence[Source],
                       max_tokens: int) -> Iterator[str]:
         return self.stream(self.prompt_messages(question, sources), max_tokens)
+
+    def prompt_tokens(self, question: str, sources: Sequence[Source]) -> int:
+        return sum(self.count_tokens(m["content"]) for m in self.prompt_messages(question, sources))
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         from app.condense import accept_rewrite, format_history

@@ -43,7 +43,7 @@ def test_ingest_and_search_through_a_compatible_server(server, make_settings) ->
 
 
 def test_server_failure_is_one_readable_error(server, make_settings) -> None:
-    server.fail_with = 500
+    server.mode = "500"
     index = Index(make_settings(embeddings="openai", openai_base_url=server.base_url,
                                 embedding_model="test-embed"))
     with pytest.raises(FootnoteError, match="embeddings server failed"):

@@ -1,0 +1,145 @@
+"""The openai backend through the real `openai` client against real HTTP servers on 127.0.0.1:
+llama-cpp-python's own OpenAI-compatible server with the bundled GGUF (streaming included), and
+a small server of ours that answers 429, 500, 401, stalls and cuts a stream midway."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from app.answer import Answerer, Token
+from app.llm import default_gguf
+from ingest.sync import Indexer
+from tests.conftest import SEEDS
+from tests.helpers.openai_server import OpenAICompatibleServer
+from vectorstore.index import Index
+
+pytestmark = pytest.mark.integration
+
+TONOYAN = "Armenian Defence Minister Davit Tonoyan has tendered his resignation"
+QUESTION = "Which Armenian defence minister resigned?"
+
+
+def _cite_tonoyan(messages: list[dict]) -> str:
+    for n, body in re.findall(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>',
+                              messages[-1]["content"], re.S):
+        if TONOYAN in body:
+            return f"{TONOYAN}, the Aravot daily reported on Friday [{n}]."
+    return "NOT FOUND"
+
+
+@pytest.fixture(scope="module")
+def seeds_index(tmp_path_factory, local_embedder):
+    data = tmp_path_factory.mktemp("index")
+    from app.config import load_settings
+
+    index = Index(load_settings(data_dir=data, embeddings="local"), local_embedder)
+    Indexer(index).ingest([SEEDS])
+    return index
+
+
+@pytest.fixture
+def server():
+    with OpenAICompatibleServer(_cite_tonoyan) as running:
+        yield running
+
+
+def _answerer(make_settings, index: Index, base_url: str, **overrides) -> Answerer:
+    options = {"embeddings": "local", "llm": "openai", "openai_base_url": base_url,
+               "openai_model": "test-model", "openai_timeout": 1.0, "openai_max_retries": 1,
+               **overrides}
+    settings = make_settings(**options)
+    return Answerer(settings, index)
+
+
+def test_streams_and_cites_through_a_compatible_server(server, make_settings,
+                                                       seeds_index) -> None:
+    events = list(_answerer(make_settings, seeds_index, server.base_url).ask_stream(QUESTION))
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    assert len(tokens) > 5  # streamed word by word, not in one piece
+    answer = events[-1].answer
+    assert answer.llm == "openai:test-model" and answer.status == "answered"
+    assert answer.citations[0].source.startswith("001_") and not answer.notice
+    assert server.requests[-1]["body"]["stream"] is True
+
+
+@pytest.mark.parametrize("mode,reason", [("429", "rate limit"), ("500", "HTTP 500"),
+                                         ("stall", "no answer within 1 s")])
+def test_failures_are_retried_then_the_local_model_answers(server, make_settings, seeds_index,
+                                                           mode: str, reason: str) -> None:
+    server.mode = mode
+    server.stall_seconds = 3
+    started = time.perf_counter()
+    answer = _answerer(make_settings, seeds_index, server.base_url).ask(QUESTION)
+    assert server.count("/chat/completions") == 2  # the first try and one retry
+    assert answer.llm.startswith("local:")
+    assert reason in answer.notice and "answered" in answer.notice
+    if mode == "stall":
+        assert time.perf_counter() - started >= 2.0  # two attempts of one second each
+
+
+def test_rejected_key_is_not_retried(server, make_settings, seeds_index) -> None:
+    server.mode = "401"
+    answer = _answerer(make_settings, seeds_index, server.base_url).ask(QUESTION)
+    assert server.count("/chat/completions") == 1
+    assert "rejected the API key" in answer.notice and answer.llm.startswith("local:")
+
+
+@pytest.mark.parametrize("mode", ["cut", "stall-midway"])
+def test_a_stream_cut_midway_is_kept_and_marked(server, make_settings, seeds_index,
+                                                mode: str) -> None:
+    server.mode = mode
+    server.stall_seconds = 3
+    answer = _answerer(make_settings, seeds_index, server.base_url).ask(QUESTION)
+    assert answer.interrupted and "cut off" in answer.notice
+    assert answer.llm == "openai:test-model" and answer.status != "answered"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory):
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("llama") / "server.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()),
+             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
+            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"llama_cpp.server did not start: {log_path.read_text()}")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/v1"
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_llama_cpp_server_streams_an_answer(llama_server: str, make_settings,
+                                            seeds_index) -> None:
+    answerer = _answerer(make_settings, seeds_index, llama_server, openai_timeout=60.0,
+                         openai_model="smollm2", max_answer_tokens=80)
+    events = list(answerer.ask_stream(QUESTION))
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    answer = events[-1].answer
+    assert len(tokens) > 3 and answer.llm == "openai:smollm2" and not answer.notice
+    assert answer.status in {"answered", "partial", "not_found"}
+    for citation in answer.citations:  # whatever the small model wrote, citations are checked
+        [record] = seeds_index.manifest.files_named(citation.source)
+        document = seeds_index.manifest.content(record.sha256).text
+        assert document[citation.quote_start:citation.quote_end] == citation.quote
