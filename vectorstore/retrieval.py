@@ -115,9 +115,12 @@ class Retriever:
             record = records.get(chunk_id)
             if record is None:  # in Chroma but not (yet) in the manifest: never cite it
                 continue
-            group = next((g for g in groups if _touches(g, record)), None)
-            if group is not None:
-                group.append(record)
+            touching = [g for g in groups if _touches(g, record)]
+            if touching:  # join the passage(s) it touches; two it bridges become one
+                touching[0].append(record)
+                for other in touching[1:]:
+                    touching[0].extend(other)
+                    groups.remove(other)
             elif len(groups) < k:
                 groups.append([record])
         return [self._passage(group, max(scores[c.id] for c in group)) for group in groups]
@@ -137,6 +140,9 @@ class Retriever:
         )
 
 
+_ADJACENT = 2  # characters of white space between chunks that still count as touching
+
+
 def _touches(group: list[ChunkRecord], record: ChunkRecord) -> bool:
-    return any(c.sha256 == record.sha256 and record.start <= c.end and c.start <= record.end
-               for c in group)
+    return any(c.sha256 == record.sha256 and record.start <= c.end + _ADJACENT
+               and c.start <= record.end + _ADJACENT for c in group)
