@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     openai_model: str = Field(default="gpt-4o-mini", min_length=1, alias="FOOTNOTE_OPENAI_MODEL")
     openai_timeout: float = Field(default=30.0, gt=0, alias="FOOTNOTE_OPENAI_TIMEOUT")
     openai_max_retries: int = Field(default=2, ge=0, le=10, alias="FOOTNOTE_OPENAI_MAX_RETRIES")
+    openai_context: int | None = Field(default=None, ge=512, alias="FOOTNOTE_OPENAI_CONTEXT")
     local_model_path: Path | None = Field(default=None, alias="FOOTNOTE_LOCAL_MODEL_PATH")
     local_context: int = Field(default=2048, ge=512, le=131072, alias="FOOTNOTE_LOCAL_CONTEXT")
     top_k: int = Field(default=5, ge=1, le=50, alias="FOOTNOTE_TOP_K")
@@ -49,7 +50,7 @@ class Settings(BaseSettings):
     max_answer_tokens: int = Field(default=300, ge=16, le=4096, alias="FOOTNOTE_MAX_ANSWER_TOKENS")
 
     @field_validator("chroma_host", "openai_api_key", "openai_base_url", "embedding_model",
-                     "local_model_path", mode="before")
+                     "local_model_path", "openai_context", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None

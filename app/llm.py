@@ -25,6 +25,9 @@ from vectorstore.retrieval import Passage
 
 Turn = tuple[str, str]  # (question, answer)
 
+# See vectorstore/embeddings.py: idle OpenMP threads must not spin while llama.cpp works.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 @dataclass(frozen=True)
 class Source:
@@ -112,8 +115,14 @@ class OpenAIBackend(ChatBackend):
         self.settings = settings
         self.model = settings.openai_model
         self.name = f"openai:{self.model}"
-        # Unknown models (local servers) get a conservative window.
-        self.context_window = _OPENAI_WINDOWS.get(self.model, 8192)
+        known = self.model in _OPENAI_WINDOWS
+        # Models of other servers get a conservative window unless FOOTNOTE_OPENAI_CONTEXT says,
+        # and their tokenizer may count more tokens than tiktoken's cl100k: allow for it.
+        self.context_window = settings.openai_context or _OPENAI_WINDOWS.get(self.model, 8192)
+        self._token_factor = 1.0 if known else 1.3
+
+    def count_tokens(self, text: str) -> int:
+        return int(super().count_tokens(text) * self._token_factor) + 1
 
     @cached_property
     def _client(self):
@@ -147,6 +156,8 @@ class OpenAIBackend(ChatBackend):
             raise LLMUnavailable(f"the server failed ({_status(exc)})") from None
         except openai.APIError as exc:
             raise self._cut_or_unavailable(started, str(exc)) from None
+        except ValueError as exc:  # LangChain: the server closed the stream without a chunk
+            raise self._cut_or_unavailable(started, f"the server sent no answer ({exc})") from None
 
     @staticmethod
     def _cut_or_unavailable(started: bool, reason: str) -> LLMError:

@@ -19,6 +19,10 @@ from langchain_core.embeddings import Embeddings
 from app.config import Settings
 from app.errors import ConfigError, FootnoteError
 
+# OpenMP threads that spin while idle (torch's default) starve llama.cpp's threads when both run
+# in one process: a local answer took 30 s instead of 1 s here. Set before torch is imported.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 class Embedder(Embeddings):
     """An embedding model plus what the index must know about it."""

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,40 +11,22 @@ import pytest
 from ingest.sync import Indexer
 from tests.conftest import SEEDS, run_cli
 from tests.helpers.index import assert_consistent
+from tests.helpers.servers import free_port, running
 from vectorstore.index import Index
 from vectorstore.retrieval import Retriever
 
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
     assert chroma, "the chromadb package installs the `chroma` command"
-    log = (tmp_path / "chroma.log").open("w")
-    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server-data"),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma run did not start: {(tmp_path / 'chroma.log').read_text()}")
-            time.sleep(0.3)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    command = [chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
+               "--port", str(port)]
+    with running(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", tmp_path / "chroma.log"):
+        yield port
 
 
 def test_ingest_and_query_against_chroma_server(chroma_server: int, make_settings,

@@ -5,11 +5,8 @@ a small server of ours that answers 429, 500, 401, stalls and cuts a stream midw
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
@@ -18,6 +15,7 @@ from app.llm import default_gguf
 from ingest.sync import Indexer
 from tests.conftest import SEEDS
 from tests.helpers.openai_server import OpenAICompatibleServer
+from tests.helpers.servers import free_port, running
 from vectorstore.index import Index
 
 pytestmark = pytest.mark.integration
@@ -53,7 +51,7 @@ def server():
 def _answerer(make_settings, index: Index, base_url: str, **overrides) -> Answerer:
     options = {"embeddings": "local", "llm": "openai", "openai_base_url": base_url,
                "openai_model": "test-model", "openai_timeout": 1.0, "openai_max_retries": 1,
-               **overrides}
+               "max_answer_tokens": 80, **overrides}
     settings = make_settings(**options)
     return Answerer(settings, index)
 
@@ -101,39 +99,20 @@ def test_a_stream_cut_midway_is_kept_and_marked(server, make_settings, seeds_ind
     assert answer.llm == "openai:test-model" and answer.status != "answered"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("llama") / "server.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()),
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
-            stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"llama_cpp.server did not start: {log_path.read_text()}")
-                time.sleep(0.5)
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()),
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with running(command, f"http://127.0.0.1:{port}/v1/models", log):
         yield f"http://127.0.0.1:{port}/v1"
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_llama_cpp_server_streams_an_answer(llama_server: str, make_settings,
                                             seeds_index) -> None:
     answerer = _answerer(make_settings, seeds_index, llama_server, openai_timeout=60.0,
-                         openai_model="smollm2", max_answer_tokens=80)
+                         openai_model="smollm2", openai_context=2048)
     events = list(answerer.ask_stream(QUESTION))
     tokens = [e.text for e in events if isinstance(e, Token)]
     answer = events[-1].answer
