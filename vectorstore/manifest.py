@@ -10,6 +10,7 @@ files, it can never drift from it, whichever process wrote last.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,18 +77,32 @@ class ContentRecord:
 
 
 class Manifest:
+    """One SQLite connection per thread (a Streamlit server runs sessions in many threads)."""
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self.path = path
+        self._local = threading.local()
         with self.transaction():
             if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 for statement in _statements(_DROP + _SCHEMA):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
+    @property
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
     def close(self) -> None:
-        self._db.close()
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
