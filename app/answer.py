@@ -8,10 +8,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from app.citations import Checked, Citation, check
+from app.citations import NOT_FOUND, Checked, Citation, check
 from app.config import Settings
 from app.context import build_sources
 from app.errors import LLMError, LLMUnavailable, StreamInterrupted
+from app.extractive import ExtractiveBackend
 from app.llm import Backend, Source, Turn, make_backends
 from app.relevance import RELEVANCE_MIN, Scorer
 from app.sentences import sentence_spans
@@ -147,6 +148,9 @@ class Answerer:
                 notice = f"{backend.name} was unavailable ({exc}); {fallback.name} answered."
         yield Step("checking citations")
         answer = self._finish(question, standalone, draft, numbered, passages, used.name)
+        if answer.status == "not_found" and self._attempted(draft) and not interrupted \
+                and not isinstance(used, ExtractiveBackend):
+            answer, notice = self._rescue(question, standalone, passages, used, answer, notice)
         answer.notice, answer.interrupted = notice, interrupted
         answer.prompt_tokens = prompt_tokens
         if interrupted and answer.status == "answered":
@@ -154,6 +158,27 @@ class Answerer:
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         answer.timings = timings
         yield Done(answer)
+
+    @staticmethod
+    def _attempted(draft: str) -> bool:
+        """The model tried to answer (as opposed to saying the sources do not say)."""
+        return bool(draft.strip()) and not NOT_FOUND.search(draft.strip().splitlines()[0])
+
+    def _rescue(self, question: str, standalone: str, passages: list[Passage], used: Backend,
+                failed: Answer, notice: str) -> tuple[Answer, str]:
+        """A model whose every claim failed the check (small models invent freely) is replaced
+        by the sentences of the sources that answer the question, and the notice says so."""
+        extractive = ExtractiveBackend(self.scorer)
+        numbered = build_sources(standalone, passages, extractive, self.scorer,
+                                 self.settings.max_answer_tokens)
+        draft = "".join(extractive.stream_answer(standalone, numbered,
+                                                 self.settings.max_answer_tokens))
+        answer = self._finish(question, standalone, draft, numbered, passages, extractive.name)
+        if answer.status == "not_found":
+            return failed, notice
+        note = (f"The answer of {used.name} was not supported by the sources; shown instead are "
+                "the sentences of the sources that answer the question.")
+        return answer, f"{notice} {note}".strip()
 
     def _rewrite(self, question: str, history: Sequence[Turn]) -> str:
         from app.condense import is_follow_up, rule_based_rewrite

@@ -81,12 +81,23 @@ def names(text: str) -> set[str]:
     return {stem(w.lower()) for w in _NAME.findall(text.strip())} - _STOP
 
 
+def _found(term: str, terms: set[str]) -> bool:
+    """`term` is among `terms`, allowing for endings ('Armenia' matches 'Armenian')."""
+    return term in terms or len(term) >= 4 and any(
+        len(t) >= 4 and (t.startswith(term) or term.startswith(t)) for t in terms)
+
+
 def names_found(claim: str, evidence: str) -> bool:
-    """Every name in the claim appears in the evidence ('Armenia' matches 'Armenian')."""
+    """Every name in the claim appears in the evidence."""
     terms = content_terms(evidence)
-    return all(name in terms or any(len(t) >= 4 and (t.startswith(name) or name.startswith(t))
-                                    for t in terms)
-               for name in names(claim))
+    return all(_found(name, terms) for name in names(claim))
+
+
+def novel_terms(claim: str, evidence: str) -> int:
+    """How many of the claim's content words the evidence does not contain: an invented
+    clause ("...and were attacked by drones") shows up here even when the meaning is close."""
+    terms = content_terms(evidence)
+    return sum(not _found(term, terms) for term in content_terms(claim))
 
 
 def term_recall(claim: str, evidence: str) -> float:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import itertools
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import app.relevance as rel
 from app.config import load_settings
 from app.relevance import Scorer
-from app.sentences import names_found, numbers, sentence_spans, term_recall
+from app.sentences import names_found, novel_terms, numbers, sentence_spans
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -32,20 +33,40 @@ def load(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text().splitlines() if line.strip()]
 
 
-def support_features(scorer: Scorer) -> list[tuple[bool, float, float, bool]]:
+@dataclass(frozen=True)
+class PairScore:
+    facts_ok: bool  # numbers and names of the claim found in the evidence
+    novel: int  # content words of the claim missing from the evidence
+    cosine: float
+    label: bool
+
+
+def support_features(scorer: Scorer) -> list[PairScore]:
     rows = []
     for pair in load("support_pairs.jsonl"):
         claim, evidence = pair["claim"], pair["evidence"]
         facts_ok = numbers(claim) <= numbers(evidence) and names_found(claim, evidence)
-        cosine = float(scorer.cosines(claim, [evidence])[0])
-        rows.append((facts_ok, term_recall(claim, evidence), cosine, pair["supported"]))
+        rows.append(PairScore(facts_ok, novel_terms(claim, evidence),
+                              float(scorer.cosines(claim, [evidence])[0]), pair["supported"]))
     return rows
 
 
-def support_accuracy(rows, alone: float, cosine_min: float, with_cosine: float) -> float:
-    right = sum((ok and (t >= alone or (c >= cosine_min and t >= with_cosine))) == label
-                for ok, t, c, label in rows)
-    return right / len(rows)
+def support_quality(rows: list[PairScore], cosine_min: float,
+                    novel_with_cosine: int) -> dict[str, float]:
+    """Accuracy, precision and recall of the rule in Scorer.support on the labelled pairs."""
+    predicted = [r.facts_ok and (r.novel == 0 or (r.novel <= novel_with_cosine
+                                                  and r.cosine >= cosine_min)) for r in rows]
+    tp = sum(p and r.label for p, r in zip(predicted, rows, strict=True))
+    fp = sum(p and not r.label for p, r in zip(predicted, rows, strict=True))
+    fn = sum(not p and r.label for p, r in zip(predicted, rows, strict=True))
+    return {"accuracy": sum(p == r.label for p, r in zip(predicted, rows, strict=True))
+            / len(rows), "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1)}
+
+
+def _f_half(q: dict[str, float]) -> float:
+    """F0.5: precision weighs more than recall (a wrong citation is worse than a dropped one)."""
+    p, r = q["precision"], q["recall"]
+    return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
 
 
 def best_relevance(scorer: Scorer) -> list[tuple[float, bool]]:
@@ -66,14 +87,11 @@ def best_relevance(scorer: Scorer) -> list[tuple[float, bool]]:
 def main() -> None:
     scorer = Scorer(LocalMiniLM())
     rows = support_features(scorer)
-    current = support_accuracy(rows, rel.SUPPORT_TERMS_ALONE, rel.SUPPORT_COSINE,
-                               rel.SUPPORT_TERMS_WITH_COSINE)
-    grid = itertools.product([x / 20 for x in range(10, 20)], [x / 20 for x in range(6, 18)],
-                             [x / 20 for x in range(2, 14)])
-    best = max(grid, key=lambda g: (support_accuracy(rows, *g), g[0]))
-    print(f"support pairs: {len(rows)}; accuracy with current thresholds {current:.3f}; "
-          f"best {support_accuracy(rows, *best):.3f} at terms_alone={best[0]}, "
-          f"cosine={best[1]}, terms_with_cosine={best[2]}")
+    current = support_quality(rows, rel.SUPPORT_COSINE, rel.SUPPORT_NOVEL_WITH_COSINE)
+    grid = itertools.product([x / 20 for x in range(8, 19)], range(0, 4))
+    best = max(grid, key=lambda g: _f_half(support_quality(rows, *g)))
+    print(f"support pairs: {len(rows)}; current thresholds: {_fmt(current)}; best by F0.5: "
+          f"cosine={best[0]}, novel_with_cosine={best[1]}: {_fmt(support_quality(rows, *best))}")
 
     relevance = best_relevance(scorer)
     for score, answerable in sorted(relevance):
@@ -84,6 +102,10 @@ def main() -> None:
     print(f"relevance: accuracy with RELEVANCE_MIN={rel.RELEVANCE_MIN}: "
           f"{sum((s >= rel.RELEVANCE_MIN) == a for s, a in relevance) / len(relevance):.3f}; "
           f"best cut {top} ({accuracy[top]:.3f})")
+
+
+def _fmt(quality: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.3f}" for k, v in quality.items())
 
 
 if __name__ == "__main__":

@@ -99,11 +99,11 @@ class Recording(ScriptedBackend):
 
     def __init__(self) -> None:
         super().__init__(lambda m: "NOT FOUND")
-        self.prompt_tokens: list[int] = []
+        self.seen_tokens: list[int] = []
 
     def stream_answer(self, question: str, sources: Sequence[Source], max_tokens: int):
         messages = self.prompt_messages(question, sources)
-        self.prompt_tokens.append(sum(self.count_tokens(m["content"]) for m in messages))
+        self.seen_tokens.append(sum(self.count_tokens(m["content"]) for m in messages))
         return self.stream(messages, max_tokens)
 
 
@@ -112,7 +112,7 @@ def test_prompt_and_answer_fit_a_small_context_window(index, make_settings) -> N
     settings = make_settings(max_answer_tokens=200)
     Answerer(settings, index, backends=[backend]).ask(
         "Tell me everything about the handover of Aghdam, Kalbajar and Lachin", k=10)
-    assert 0 < backend.prompt_tokens[0] <= 700 - 200
+    assert 0 < backend.seen_tokens[0] <= 700 - 200
 
 
 def test_follow_up_is_rewritten_and_reported(index, make_settings) -> None:

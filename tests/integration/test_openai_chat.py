@@ -76,8 +76,7 @@ def test_failures_are_retried_then_the_local_model_answers(server, make_settings
     started = time.perf_counter()
     answer = _answerer(make_settings, seeds_index, server.base_url).ask(QUESTION)
     assert server.count("/chat/completions") == 2  # the first try and one retry
-    assert answer.llm.startswith("local:")
-    assert reason in answer.notice and "answered" in answer.notice
+    assert reason in answer.notice and "; local:" in answer.notice  # the local model took over
     if mode == "stall":
         assert time.perf_counter() - started >= 2.0  # two attempts of one second each
 
@@ -86,7 +85,7 @@ def test_rejected_key_is_not_retried(server, make_settings, seeds_index) -> None
     server.mode = "401"
     answer = _answerer(make_settings, seeds_index, server.base_url).ask(QUESTION)
     assert server.count("/chat/completions") == 1
-    assert "rejected the API key" in answer.notice and answer.llm.startswith("local:")
+    assert "rejected the API key" in answer.notice and "; local:" in answer.notice
 
 
 @pytest.mark.parametrize("mode", ["cut", "stall-midway"])
@@ -116,8 +115,12 @@ def test_llama_cpp_server_streams_an_answer(llama_server: str, make_settings,
     events = list(answerer.ask_stream(QUESTION))
     tokens = [e.text for e in events if isinstance(e, Token)]
     answer = events[-1].answer
-    assert len(tokens) > 3 and answer.llm == "openai:smollm2" and not answer.notice
-    assert answer.status in {"answered", "partial", "not_found"}
+    assert len(tokens) > 3  # streamed
+    assert "unavailable" not in answer.notice
+    # The 135M model's own answer is kept only when the sources support it; otherwise the
+    # answer says so and shows the supporting sentences instead.
+    rescued = "The answer of openai:smollm2 was not supported" in answer.notice
+    assert answer.llm == "openai:smollm2" or (answer.llm == "extractive" and rescued)
     for citation in answer.citations:  # whatever the small model wrote, citations are checked
         [record] = seeds_index.manifest.files_named(citation.source)
         document = seeds_index.manifest.content(record.sha256).text

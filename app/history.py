@@ -1,0 +1,177 @@
+"""Saved chats: one SQLite file with a `chats` table and a `messages` table (one row per question
+and its checked answer, stored as the JSON of `Answer.to_dict()`, plus the reader's feedback).
+
+Every query is scoped by `owner`, an opaque id the caller chooses (the web app uses one random id
+per browser session), so one owner can never read, change or delete another owner's chats, even
+with a guessed chat id. Like the manifest, the store keeps one SQLite connection per thread: the
+Streamlit server runs each session's script in its own thread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chats (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, title TEXT NOT NULL,
+    created REAL NOT NULL, updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chats_owner ON chats(owner, updated);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+    question TEXT NOT NULL, answer TEXT NOT NULL,
+    feedback INTEGER CHECK (feedback IN (0, 1)), created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_chat ON messages(chat_id, id);
+"""
+TITLE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: str
+    title: str
+    created: float
+    updated: float
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and its answer (the `Answer.to_dict()` form, possibly with extra keys)."""
+
+    id: int
+    chat_id: str
+    question: str
+    answer: dict[str, Any]
+    feedback: int | None  # 1 thumbs up, 0 thumbs down, None not given
+    created: float
+
+
+def chat_title(question: str) -> str:
+    """A chat is named after its first question, shortened on a word boundary."""
+    text = " ".join(question.split())
+    if len(text) <= TITLE_CHARS:
+        return text or "New chat"
+    cut = text[:TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+class ChatStore:
+    """Chats and their turns, per owner. Cheap to build; the file is created on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._ready = False
+        self._init_lock = threading.Lock()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._local.db = db
+            with self._init_lock:
+                if not self._ready:
+                    self._create(db)
+                    self._ready = True
+        return db
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        """Idempotent (IF NOT EXISTS), in one transaction, so concurrent first uses agree."""
+        try:
+            db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};"
+                             "COMMIT;")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def create_chat(self, owner: str, title: str) -> Chat:
+        now = time.time()
+        chat = Chat(id=uuid.uuid4().hex, title=chat_title(title), created=now, updated=now)
+        with self._transaction() as db:
+            db.execute("INSERT INTO chats VALUES (?, ?, ?, ?, ?)",
+                       (chat.id, owner, chat.title, chat.created, chat.updated))
+        return chat
+
+    def chats(self, owner: str) -> list[Chat]:
+        """The owner's chats, most recently used first."""
+        rows = self._db.execute(
+            "SELECT id, title, created, updated FROM chats WHERE owner=? "
+            "ORDER BY updated DESC, rowid DESC", (owner,))
+        return [Chat(*row) for row in rows]
+
+    def chat(self, owner: str, chat_id: str) -> Chat | None:
+        row = self._db.execute("SELECT id, title, created, updated FROM chats "
+                               "WHERE owner=? AND id=?", (owner, chat_id)).fetchone()
+        return Chat(*row) if row else None
+
+    def delete_chat(self, owner: str, chat_id: str) -> bool:
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM chats WHERE owner=? AND id=?", (owner, chat_id))
+        return cursor.rowcount > 0
+
+    def add_turn(self, owner: str, chat_id: str, question: str, answer: dict[str, Any]) -> Turn:
+        """Append a question and its answer; refuses a chat the owner does not have."""
+        now = time.time()
+        payload = json.dumps(answer, ensure_ascii=False)
+        with self._transaction() as db:
+            touched = db.execute("UPDATE chats SET updated=? WHERE owner=? AND id=?",
+                                 (now, owner, chat_id)).rowcount
+            if not touched:
+                raise KeyError(f"no chat {chat_id!r} for this owner")
+            cursor = db.execute(
+                "INSERT INTO messages(chat_id, question, answer, feedback, created) "
+                "VALUES (?, ?, ?, NULL, ?)", (chat_id, question, payload, now))
+        return Turn(id=int(cursor.lastrowid or 0), chat_id=chat_id, question=question,
+                    answer=answer, feedback=None, created=now)
+
+    def turns(self, owner: str, chat_id: str) -> list[Turn]:
+        rows = self._db.execute(
+            "SELECT m.id, m.chat_id, m.question, m.answer, m.feedback, m.created "
+            "FROM messages m JOIN chats c ON c.id = m.chat_id "
+            "WHERE c.owner=? AND c.id=? ORDER BY m.id", (owner, chat_id))
+        return [Turn(id=r[0], chat_id=r[1], question=r[2], answer=json.loads(r[3]),
+                     feedback=r[4], created=r[5]) for r in rows]
+
+    def set_feedback(self, owner: str, turn_id: int, value: int | None) -> bool:
+        if value not in (None, 0, 1):
+            raise ValueError("feedback is 1 (up), 0 (down) or None")
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET feedback=? WHERE id=? AND chat_id IN "
+                "(SELECT id FROM chats WHERE owner=?)", (value, turn_id, owner))
+        return cursor.rowcount > 0

@@ -1,0 +1,71 @@
+"""One turn of the chat on the page: the question, then the checked answer with clickable
+citation markers, how it was found, its sources, and the thumbs feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st  # noqa: TID251
+
+from app.history import Turn
+from app.ui.safe_text import answer_markdown, escape_markdown
+from app.ui.sources import closest_passages, show_document, source_card
+from vectorstore.index import Index
+
+NOT_FOUND = ("Not found in the documents: no retrieved passage answers this. The closest "
+             "passages are below; try other words, or add a document that covers it.")
+PARTIAL = ("Partial answer: the sources cover only part of the question, or statements that "
+           "could not be checked were left out.")
+
+
+def render_question(question: str) -> None:
+    with st.chat_message("user"):
+        st.markdown(escape_markdown(question))
+
+
+def render_answer(turn: Turn, index: Index,
+                  on_feedback: Callable[[int, int | None], None]) -> None:
+    """Draw a saved answer (also right after it streamed, in place of the draft)."""
+    a = turn.answer
+    status = a.get("status", "answered")
+    if status == "not_found":
+        st.warning(NOT_FOUND, icon=":material/search_off:")
+    elif status == "partial":
+        st.warning(PARTIAL, icon=":material/rule:")
+    if a.get("notice"):
+        st.info(escape_markdown(a["notice"]), icon=":material/info:")
+    anchor = f"fn-{turn.id}"
+    st.markdown(answer_markdown(a.get("answer", ""), anchor_prefix=anchor))
+    citations: list[dict[str, Any]] = a.get("citations", [])
+    if citations:
+        with st.container(horizontal=True, gap="small"):
+            for c in citations:
+                if st.button(f"[{c['n']}]", key=f"cite-{turn.id}-{c['n']}",
+                             help=f"Open {escape_markdown(c['source'])} at the quote"):
+                    show_document(index, c)
+    st.caption(_how(a))
+    if citations:
+        st.markdown("**Sources**")
+        for c in citations:
+            source_card(index, c, key=f"open-{turn.id}-{c['n']}", anchor=f"{anchor}-{c['n']}")
+    if status == "not_found":
+        closest_passages(a.get("passages", []))
+    key = f"feedback-{turn.id}"
+    st.feedback("thumbs", key=key, default=turn.feedback,
+                on_change=lambda: on_feedback(turn.id, st.session_state.get(key)))
+
+
+def _how(a: dict[str, Any]) -> str:
+    """Which backend answered, how long it took, and the rewritten question if any."""
+    parts = [f"answered by {a.get('llm', '?')}"]
+    total = a.get("timings", {}).get("total_ms")
+    if total is not None:
+        parts.append(f"{total / 1000:.1f} s")
+    if a.get("interrupted"):
+        parts.append("cut off")
+    text = " · ".join(parts)
+    standalone = a.get("standalone_question", "")
+    if standalone and standalone != a.get("question"):
+        text += f" · searched for: “{standalone}”"
+    return escape_markdown(text)

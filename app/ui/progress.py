@@ -1,0 +1,28 @@
+"""Ingest progress on the page: an `st.progress` bar fed through ingest's `Progress` protocol."""
+
+from __future__ import annotations
+
+from streamlit.delta_generator import DeltaGenerator  # noqa: TID251
+
+
+class BarProgress:
+    """Files done out of the total, and passages embedded so far, as the bar's text."""
+
+    def __init__(self, bar: DeltaGenerator, what: str = "files") -> None:
+        self.bar = bar
+        self.what = what
+        self.total = 0
+        self.files = 0
+        self.chunks = 0
+
+    def start(self, total_files: int) -> None:
+        self.total = total_files
+        self.bar.progress(0.0, text=f"Reading {total_files} {self.what}…")
+
+    def advance(self, files: int, chunks: int) -> None:
+        self.files += files
+        self.chunks += chunks
+        share = self.files / self.total if self.total else 1.0
+        self.bar.progress(min(share, 1.0),
+                          text=f"{self.files} of {self.total} {self.what}, "
+                               f"{self.chunks} passages embedded")

@@ -1,0 +1,63 @@
+"""Heavy shared objects, built once per server process behind `st.cache_resource`.
+
+The index (embedding model, Chroma client, manifest) and the answer backends (the local model)
+are shared by every session. Backends are cached apart from the `Answerer`, so switching strict
+mode builds a new, cheap `Answerer` around the same loaded model instead of loading it again.
+Cache keys are plain strings derived from the settings that matter to each object.
+"""
+
+from __future__ import annotations
+
+import streamlit as st  # noqa: TID251
+
+from app.answer import Answerer
+from app.config import Settings
+from app.history import ChatStore
+from app.llm import Backend
+from vectorstore.index import Index
+
+_ANSWER_ONLY = {"llm", "top_k", "strict", "max_answer_tokens", "openai_model", "openai_timeout",
+                "openai_max_retries", "openai_context", "local_model_path", "local_context"}
+
+
+def index_key(settings: Settings) -> str:
+    return settings.model_dump_json(exclude=_ANSWER_ONLY)
+
+
+@st.cache_resource(show_spinner=False)
+def _index(key: str, _settings: Settings) -> Index:
+    return Index(_settings)
+
+
+def get_index(settings: Settings) -> Index:
+    return _index(index_key(settings), settings)
+
+
+@st.cache_resource(show_spinner=False)
+def _backends(key: str, choice: str, _settings: Settings, _index: Index) -> list[Backend]:
+    return Answerer(_settings, _index, llm=choice).backends
+
+
+@st.cache_resource(show_spinner=False)
+def _answerer(key: str, choice: str, strict: bool, _settings: Settings,
+              _index: Index) -> Answerer:
+    settings = _settings.model_copy(update={"strict": strict})
+    return Answerer(settings, _index, backends=_backends(key, choice, _settings, _index))
+
+
+def get_answerer(settings: Settings, index: Index, choice: str, strict: bool) -> Answerer:
+    """One answerer per backend choice and strictness; raises ConfigError for a backend that
+    cannot be built (e.g. `openai` without a key)."""
+    return _answerer(settings.model_dump_json(exclude={"strict"}), choice, strict, settings,
+                     index)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> ChatStore:
+    from pathlib import Path
+
+    return ChatStore(Path(path))
+
+
+def get_store(settings: Settings) -> ChatStore:
+    return _store(str((settings.data_dir / "chats.sqlite3").resolve()))

@@ -1,0 +1,71 @@
+"""Text from a document or a model, made safe to pass to `st.markdown` (and widget labels).
+
+Streamlit renders Markdown plus its own extensions: `:red[...]` directives, `$...$` maths,
+`:emoji:` codes, GitHub autolinks (`www.x.com`, `https://...`, e-mail addresses). A document or a
+model could use any of these to show a live link (`[click](javascript:...)`), load an image that
+calls home (`![](https://tracker/...)`) or restyle the page. Rather than spot-fixing each syntax,
+`escape_markdown` backslash-escapes every ASCII punctuation character, which CommonMark defines as
+always literal when escaped: the reader sees exactly the original characters and no syntax
+survives, including autolinks (their `:` and `.` are escaped, which breaks the pattern).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from app.citations import MARKER
+
+_ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
+_LEADING_SPACE = re.compile(r"(?m)^[ \t]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_LINK_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
+
+
+def escape_markdown(text: str) -> str:
+    """The text, rendered literally by Markdown: no links, images, HTML, maths or styling.
+
+    Line breaks are kept (paragraphs stay paragraphs, single newlines become hard breaks);
+    leading indentation is dropped so it cannot turn a line into a code block; control and
+    bidirectional-override characters are removed so they cannot disguise what is shown."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LEADING_SPACE.sub("", text)
+    escaped = text.translate(_ESCAPE)
+    paragraphs = re.split(r"\n\s*\n", escaped)
+    return "\n\n".join(p.strip("\n").replace("\n", "  \n") for p in paragraphs)
+
+
+def plain_label(text: str, limit: int = 80) -> str:
+    """Short, escaped text for a widget label or heading (labels accept Markdown too)."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return escape_markdown(flat)
+
+
+def neutralise_links(text: str) -> str:
+    """Plain text with dangerous link schemes defused (`javascript:` -> `javascript\u200b:`),
+    for places that show text verbatim but might be copied into a renderer (exports, titles).
+    Use `escape_markdown` for anything Streamlit renders as Markdown."""
+    return _LINK_SCHEME.sub(lambda m: m.group(1) + "\u200b:", text)
+
+
+def answer_markdown(answer: str, anchor_prefix: str | None = None) -> str:
+    """A checked answer as Markdown: its text escaped, its citation markers `[1]`, `[2, 3]` kept
+    as badges that, given `anchor_prefix`, link to the source cards `#{anchor_prefix}-{n}` on the
+    same page (an in-page jump; the session survives, no new tab)."""
+    parts: list[str] = []
+    last = 0
+    for match in MARKER.finditer(answer):
+        parts.append(escape_markdown(answer[last:match.start()]))
+        numbers = [int(n) for n in re.split(r"[,;]", match.group(1)) if n.strip()]
+        parts.append(" " + " ".join(_badge(n, anchor_prefix) for n in numbers))
+        last = match.end()
+    parts.append(escape_markdown(answer[last:]))
+    return "".join(parts)
+
+
+def _badge(n: int, anchor_prefix: str | None) -> str:
+    if anchor_prefix and re.fullmatch(r"[A-Za-z0-9_-]+", anchor_prefix):
+        return f":blue-badge[[{n}](#{anchor_prefix}-{n})]"
+    return f":blue-badge[{n}]"

@@ -1,0 +1,143 @@
+"""Driving the real app in a real browser: start `streamlit run` on 127.0.0.1, open it in
+Debian's Chromium through Playwright, ask questions and time them. Shared by the e2e test and
+`python -m tests.ui.measure_browser`. Never runs `playwright install`: the browser is the
+system's `/usr/bin/chromium`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app" / "streamlit_app.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHAT_BOX = "[data-testid='stChatInput'] textarea"
+MESSAGE = "[data-testid='stChatMessage']"
+
+# Records, in the page's own clock, when the newest chat message first shows answer text
+# (a streamed draft or the checked answer) and when the checked answer is drawn ("answered by").
+_OBSERVER = """() => {
+  const state = {t0: performance.now(), first: null, done: null};
+  window.__fnTiming = state;
+  const check = () => {
+    const messages = document.querySelectorAll("[data-testid='stChatMessage']");
+    const last = messages[messages.length - 1];
+    if (!last || messages.length <= window.__fnMessagesBefore + 1) return;
+    const text = last.innerText;
+    const drafted = last.querySelectorAll("[data-testid='stMarkdown']").length > 0 &&
+      (text.includes("▌") || text.includes("answered by"));
+    if (state.first === null && drafted) state.first = performance.now();
+    if (state.done === null && text.includes("answered by")) {
+      state.done = performance.now(); observer.disconnect();
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_env(data_dir: Path, embeddings: str, llm: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("FOOTNOTE_", "CHROMA_", "OPENAI_"))}
+    env.update(FOOTNOTE_DATA_DIR=str(data_dir), FOOTNOTE_EMBEDDINGS=embeddings,
+               FOOTNOTE_LLM=llm, ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1")
+    return env
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str], log_path: Path,
+                     timeout: float = 120) -> Iterator[str]:
+    """`streamlit run app/streamlit_app.py` on a free port; yields its URL once /_stcore/health
+    answers. Started from the repo root so .streamlit/config.toml applies."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_app(page, url: str, timeout_s: float = 300) -> float:
+    """Load the page and wait until the script finished and the chat box is there; returns the
+    seconds it took (for a first start this includes indexing the seeds)."""
+    started = time.perf_counter()
+    page.goto(url, timeout=timeout_s * 1000)
+    page.wait_for_selector(CHAT_BOX, timeout=timeout_s * 1000)
+    page.wait_for_selector(READY, timeout=timeout_s * 1000)
+    return time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class Timing:
+    first_token_s: float
+    answer_s: float
+
+
+def ask(page, question: str, timeout_s: float = 180) -> Timing:
+    """Type a question, press Enter, wait for the checked answer; times measured in the page
+    from the key press to the first answer text and to the drawn, checked answer."""
+    box = page.locator(CHAT_BOX)
+    box.fill(question)
+    page.evaluate(f"window.__fnMessagesBefore = {page.locator(MESSAGE).count()}")
+    page.evaluate(_OBSERVER)
+    box.press("Enter")
+    page.wait_for_function("() => window.__fnTiming && window.__fnTiming.done !== null",
+                           timeout=timeout_s * 1000)
+    page.wait_for_selector(READY, timeout=timeout_s * 1000)
+    t = page.evaluate("window.__fnTiming")
+    return Timing(first_token_s=(t["first"] - t["t0"]) / 1000,
+                  answer_s=(t["done"] - t["t0"]) / 1000)
+
+
+def last_message(page):
+    return page.locator(MESSAGE).last

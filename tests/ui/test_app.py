@@ -1,0 +1,221 @@
+"""The web chat driven through Streamlit's AppTest: seeding, asking, citations, uploads,
+removal, saved chats, feedback, export, errors. Offline: fake embeddings, extractive answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest  # noqa: TID251
+
+from app.config import load_settings
+from app.history import ChatStore
+from app.ui.export import chat_markdown
+from vectorstore.index import Index
+
+pytestmark = pytest.mark.integration
+
+Q_TONOYAN = "Which Armenian defence minister tendered his resignation?"
+TONOYAN_QUOTE = "Armenian Defence Minister Davit Tonoyan has tendered his resignation"
+NewApp = Callable[[], AppTest]
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [str(e.value) for e in at.get(kind)]
+
+
+def htmls(at: AppTest) -> list[str]:
+    return texts(at, "html")
+
+
+def store_of(data: Path) -> ChatStore:
+    return ChatStore(data / "chats.sqlite3")
+
+
+def test_first_start_indexes_the_seeds_and_offers_examples(new_app: NewApp,
+                                                           app_env: Path) -> None:
+    at = new_app()
+    assert at.status[0].label.startswith("5 demo documents indexed")
+    assert at.status[0].state == "complete"
+    assert len(Index(load_settings()).sources()) == 5
+    examples = [b.label for b in at.button if b.key and b.key.startswith("example-")]
+    assert len(examples) == 4 and "Khankendi" in examples[0]
+    assert (app_env / "ui-seeded").exists()
+    again = new_app()  # a second session: already indexed, nothing to do
+    assert not again.status and len(Index(load_settings()).sources()) == 5
+
+
+def test_answer_streams_with_steps_citations_and_sources(new_app: NewApp) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    assistant = at.chat_message[1]
+    steps = [m.value for m in assistant.markdown]
+    assert "Searching the documents…" in steps and "Writing the answer…" in steps
+    assert "Checking every citation against its source…" in steps
+    assert assistant.status[0].label.startswith("Answer checked in")
+    answer = next(m.value for m in assistant.markdown if "Tonoyan" in m.value)
+    assert ":blue-badge[[1](#fn-1-1)]" in answer  # the inline marker links to its source card
+    assert any(c.value.startswith("answered by extractive") for c in assistant.caption)
+    assert "**Sources**" in steps
+    card = next(h for h in htmls(at) if 'id="fn-1-1"' in h)
+    assert f'<mark class="fn-quote">{TONOYAN_QUOTE}' in card
+    assert any("001\\_2075c0c3ed35ee68\\.txt" in c.value for c in assistant.caption)
+    assert [b.label for b in assistant.button if b.key.startswith("cite-")] == ["[1]"]
+
+
+def test_opening_a_citation_shows_the_whole_document_at_the_quote(new_app: NewApp) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    at.button(key="cite-1-1").click().run()
+    assert not at.exception
+    documents = [h for h in htmls(at) if 'data-testid="fn-document"' in h]
+    assert len(documents) == 1
+    doc = documents[0]
+    assert '<span class="fn-anchor"></span><mark class="fn-quote">' + TONOYAN_QUOTE in doc
+    assert doc.count("<mark") == 1
+    assert "Nagorno-Karabakh: Azerbaijan enters Aghdam district" in doc  # the document's start
+    at.button(key="open-1-1").click().run()  # the card's button opens the same view
+    assert len([h for h in htmls(at) if 'data-testid="fn-document"' in h]) == 1
+
+
+def test_not_found_is_marked_with_the_closest_passages(new_app: NewApp) -> None:
+    at = ask(new_app(), "What is the capital of France?")
+    assert any(w.value.startswith("Not found in the documents") for w in at.warning)
+    assert "**Closest passages**" in texts(at, "markdown")
+    assert len([h for h in htmls(at) if 'class="fn-passage"' in h]) == 3
+    assert not [b for b in at.button if b.key and b.key.startswith("cite-")]
+
+
+def test_follow_up_is_rewritten_and_shown(new_app: NewApp) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    at = ask(at, "Who reported his resignation?")
+    step_lines = [m.value for m in at.chat_message[3].markdown]
+    assert any("Searching for" in s and "Davit Tonoyan" in s for s in step_lines)
+    assert any("searched for" in c.value for c in at.chat_message[3].caption)
+
+
+def test_example_button_asks_the_question(new_app: NewApp) -> None:
+    at = new_app()
+    at.button(key="example-1").click().run()
+    assert not at.exception
+    assert "Tonoyan" in " ".join(m.value for m in at.chat_message[1].markdown)
+    assert not [b for b in at.button if b.key and b.key.startswith("example-")]
+
+
+def test_upload_checks_content_saves_safely_and_indexes(new_app: NewApp, app_env: Path) -> None:
+    at = new_app()
+    uploader = at.file_uploader[0]
+    assert uploader.accept_multiple_files
+    uploader.upload("../../zorblat.txt",
+                    b"The Zorblat festival is held in Quillon every April.", "text/plain")
+    uploader.upload("fake.pdf", b"just text pretending", "application/pdf")
+    uploader.run()
+    at.button(key="fn_index_uploads").click().run()
+    assert not at.exception
+    successes = [s.value for s in at.success]
+    assert any("zorblat\\.txt" in s and "added (saved as zorblat" in s for s in successes)
+    assert any("fake\\.pdf" in e.value and "not a PDF" in e.value for e in at.error)
+    assert sorted(p.name for p in (app_env / "uploads").iterdir()) == ["zorblat.txt"]
+    assert "zorblat.txt" in {s.source for s in Index(load_settings()).sources()}
+    assert not at.file_uploader[0].value  # a fresh uploader after indexing
+    at = ask(at, "When is the Zorblat festival held in Quillon?")
+    assert any("zorblat\\.txt" in c.value for c in at.chat_message[1].caption)
+
+
+def test_remove_a_document(new_app: NewApp) -> None:
+    at = new_app()
+    at.button(key="remove-001_2075c0c3ed35ee68.txt").click().run()
+    assert not at.exception
+    sources = {s.source for s in Index(load_settings()).sources()}
+    assert len(sources) == 4 and "001_2075c0c3ed35ee68.txt" not in sources
+    assert any("Removed 001" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "remove-001_2075c0c3ed35ee68.txt"]
+
+
+def test_removing_everything_does_not_bring_the_seeds_back(new_app: NewApp) -> None:
+    at = new_app()
+    for info in Index(load_settings()).sources():
+        at.button(key=f"remove-{info.source}").click().run()
+    assert Index(load_settings()).is_empty()
+    at = new_app()
+    assert Index(load_settings()).is_empty() and not at.status
+    assert at.chat_input[0].disabled is False
+    at.button(key="fn_reseed").click().run()
+    assert len(Index(load_settings()).sources()) == 5
+
+
+def test_chats_are_listed_switched_deleted_and_private(new_app: NewApp, app_env: Path) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    chat_buttons = [b for b in at.button if b.key.startswith("chat-")]
+    assert len(chat_buttons) == 1 and chat_buttons[0].label.startswith("Which Armenian")
+    at.button(key="fn_new_chat").click().run()
+    assert not at.chat_message and len([b for b in at.button if b.key.startswith("example-")])
+    at = ask(at, "What did Aliyev say about Shusha?")
+    chat_buttons = [b for b in at.button if b.key.startswith("chat-")]
+    assert [b.label.split(" ")[0] for b in chat_buttons] == ["What", "Which"]  # newest first
+    chat_buttons[1].click().run()
+    assert "Tonoyan" in " ".join(m.value for m in at.chat_message[1].markdown)
+
+    other = new_app()  # another browser session on the same server
+    assert not [b for b in other.button if b.key.startswith("chat-")]
+    assert len(store_of(app_env).chats(at.session_state["fn_owner"])) == 2
+
+    at.button(key="fn_delete_chat").click().run()
+    assert len([b for b in at.button if b.key.startswith("chat-")]) == 1
+    assert not at.chat_message
+    assert any("Chat deleted" in s.value for s in at.success)
+
+
+def test_feedback_is_stored_with_the_answer(new_app: NewApp, app_env: Path) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    at.feedback[0].set_value(1).run()
+    owner, chat_id = at.session_state["fn_owner"], at.session_state["fn_chat_id"]
+    assert store_of(app_env).turns(owner, chat_id)[0].feedback == 1
+    at.feedback[0].set_value(0).run()
+    assert store_of(app_env).turns(owner, chat_id)[0].feedback == 0
+    at.button(key="fn_new_chat").click().run()
+    at.button(key=f"chat-{chat_id}").click().run()
+    assert at.feedback[0].value == 0  # drawn from the store when the chat is reopened
+
+
+def test_export_markdown_has_the_citations_and_sources(new_app: NewApp, app_env: Path) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    assert at.get("download_button")[0].proto.label == "Export"
+    owner, chat_id = at.session_state["fn_owner"], at.session_state["fn_chat_id"]
+    store = store_of(app_env)
+    md = chat_markdown(store.chat(owner, chat_id).title, store.turns(owner, chat_id))
+    assert "Davit Tonoyan has tendered his resignation" in md and "[1]" in md
+    assert "1. **Nagorno\\-Karabakh\\: Azerbaijan enters Aghdam district" in md
+    assert "001\\_2075c0c3ed35ee68\\.txt" in md and "> “Armenian Defence Minister" in md
+
+
+def test_strict_off_and_k_are_passed_to_the_answerer(new_app: NewApp) -> None:
+    at = new_app()
+    at.toggle(key="fn_strict").set_value(False).run()
+    at.slider(key="fn_k").set_value(2).run()
+    at = ask(at, Q_TONOYAN)
+    assert "Tonoyan" in " ".join(m.value for m in at.chat_message[1].markdown)
+
+
+def test_a_bad_setting_is_one_sentence_not_a_traceback(app_env: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOOTNOTE_TOP_K", "many")
+    at = AppTest.from_file(str(Path(__file__).parents[2] / "app" / "streamlit_app.py"),
+                           default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and "FOOTNOTE_TOP_K" in at.error[0].value
+    assert "restart" in at.error[0].value
+
+
+def test_an_unusable_backend_is_explained_and_the_input_disabled(new_app: NewApp) -> None:
+    at = new_app()
+    at.selectbox(key="fn_backend").select("openai").run()
+    assert not at.exception
+    assert any("OPENAI_API_KEY" in e.value and "another backend" in e.value for e in at.error)
+    assert at.chat_input[0].disabled

@@ -1,0 +1,153 @@
+"""The web chat in a real browser (Debian's Chromium through Playwright) against a real
+`streamlit run`: ask, stream, open a citation at its quote, upload and ask about the upload,
+and make sure hostile documents never run code or load anything. Screenshots go to
+tests/artifacts/. Realistic backends: the local embedding model, extractive answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.ui.browser import ROOT, app_env, ask, chromium, last_message, open_app, streamlit_server
+
+pytestmark = pytest.mark.e2e
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+Q_TONOYAN = "Which Armenian defence minister tendered his resignation?"
+TONOYAN_QUOTE = "Armenian Defence Minister Davit Tonoyan has tendered his resignation"
+PAYLOAD = "<img src=x onerror=window.__pwned=1> <script>window.__pwned=2</script>"
+HOSTILE = {
+    "velmora.html": ("text/html",
+                     "<html><head><title>Lantern of Velmora</title></head><body>"
+                     "<p>The quartz lantern of Velmora glows blue at dusk "
+                     "<img src=x onerror=window.__pwned=1> every evening.</p>"
+                     "<p>Its keeper wrote <script>window.__pwned=2</script> the lantern was lit "
+                     "in 1821 by the guild of glassmakers.</p>"
+                     "<p>Quoted markup: &lt;img src=x onerror=window.__pwned=1&gt; and "
+                     "&lt;script&gt;window.__pwned=2&lt;/script&gt; stays text.</p></body></html>"),
+    "velmora.md": ("text/markdown",
+                   f"# Velmora {PAYLOAD}\n\nThe quartz lantern of Velmora glows blue at dusk "
+                   "<img src=x onerror=window.__pwned=1> in the old harbour.\n\n"
+                   "Its keeper wrote <script>window.__pwned=2</script> the lantern was lit in "
+                   "1821 by the guild of glassmakers of the harbour.\n\n"
+                   "See [the archive](javascript:window.__pwned=3) and "
+                   "![pixel](https://tracker.invalid/pixel.png) for more."),
+    "velmora.txt": ("text/plain",
+                    f"{PAYLOAD} Velmora notes\n\nThe quartz lantern of Velmora glows blue at "
+                    f"dusk {PAYLOAD} above the town square.\n\n"
+                    "[click](javascript:window.__pwned=3) ![x](https://tracker.invalid/t.png)"),
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = tmp_path_factory.mktemp("e2e")
+    env = app_env(base / "data", embeddings="local", llm="extractive")
+    with streamlit_server(env, base / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser, server: str):
+    """A fresh browser session with the app loaded, recording dialogs and outside requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.fn_dialogs = []
+    p.fn_outside = []
+    p.on("dialog", lambda d: (p.fn_dialogs.append(d.message), d.dismiss()))
+    p.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:"))
+         else p.fn_outside.append(r.url))
+    open_app(p, server, timeout_s=400)  # the first page load indexes the seeds
+    yield p
+    context.close()
+
+
+def upload(page, files: dict[str, tuple[str, str]]) -> None:
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        [{"name": n, "mimeType": m, "buffer": text.encode()} for n, (m, text) in files.items()])
+    button = page.get_by_role("button", name=f"Index {len(files)} file")
+    button.click()
+    for name in files:
+        page.get_by_text(f"{name}: added").wait_for(timeout=180_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+
+
+def assert_nothing_ran(page) -> None:
+    assert page.evaluate("window.__pwned") is None
+    assert page.fn_dialogs == []
+    assert page.fn_outside == []
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript'], a[href^='data:']").count() == 0
+    scripts = page.evaluate("[...document.scripts].map(s => s.textContent).join(' ')")
+    assert "__pwned" not in scripts
+
+
+def test_answer_and_citation_in_the_whole_document(page) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    timing = ask(page, Q_TONOYAN, timeout_s=240)
+    message = last_message(page)
+    assert "Tonoyan" in message.inner_text()
+    assert 0 < timing.first_token_s <= timing.answer_s
+    page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
+
+    marker = message.locator("a[href^='#fn-']").first  # the inline [1] jumps to its source card
+    anchor = marker.get_attribute("href")
+    marker.click()
+    page.wait_for_function(f"() => location.hash === '{anchor}'")
+    card = page.locator(anchor)
+    assert TONOYAN_QUOTE in card.locator("mark").inner_text()
+    card.wait_for(state="visible")
+
+    message.get_by_role("button", name="[1]").click()
+    dialog = page.get_by_role("dialog")
+    quote = dialog.locator("[data-testid='fn-document'] mark")
+    quote.wait_for(timeout=60_000)
+    assert TONOYAN_QUOTE in quote.inner_text()
+    page.wait_for_timeout(1800)  # the snap to the quote happens before scrolling is freed
+    box = dialog.locator("[data-testid='fn-document']").bounding_box()
+    mark = quote.bounding_box()
+    assert box and mark and box["y"] <= mark["y"] and mark["y"] + 10 <= box["y"] + box["height"]
+    scroll_top = dialog.locator("[data-testid='fn-document']").evaluate("e => e.scrollTop")
+    assert scroll_top > 0  # the quote is not at the top of the document: it was scrolled to
+    page.screenshot(path=str(ARTIFACTS / "source.png"))
+    text = dialog.locator("[data-testid='fn-document']").inner_text()
+    assert text.startswith("Nagorno-Karabakh: Azerbaijan enters Aghdam")  # the whole document
+
+
+def test_upload_then_ask_about_it(page) -> None:
+    upload(page, {"zorblat-festival.txt": (
+        "text/plain", "The Zorblat festival\n\nThe Zorblat festival is held in the town of "
+                      "Quillon every April, when the fishermen paint their boats orange.")})
+    ask(page, "When is the Zorblat festival held?", timeout_s=240)
+    text = last_message(page).inner_text()
+    assert "Quillon every April" in text and "zorblat-festival.txt" in text
+
+
+def test_hostile_documents_never_run_or_load_anything(page) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    upload(page, HOSTILE)
+    assert_nothing_ran(page)
+    ask(page, "What colour does the quartz lantern of Velmora glow at dusk?", timeout_s=240)
+    ask(page, "When was the lantern of Velmora lit by the guild of glassmakers?", timeout_s=240)
+    shown = " ".join(page.locator("[data-testid='stChatMessage']").all_inner_texts())
+    assert "onerror=window.__pwned=1" in shown  # shown as text...
+    assert_nothing_ran(page)  # ...never run
+    buttons = page.locator("[data-testid='stChatMessage'] button:visible", has_text="[")
+    for i in range(buttons.count()):
+        buttons.nth(i).click()
+        page.get_by_role("dialog").locator("[data-testid='fn-document']").wait_for()
+        assert_nothing_ran(page)
+        if i == 0:
+            page.screenshot(path=str(ARTIFACTS / "hostile-source.png"))
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="detached")
+    assert buttons.count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "hostile-answers.png"), full_page=True)
+    assert_nothing_ran(page)

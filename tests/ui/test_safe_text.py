@@ -1,0 +1,95 @@
+"""Model and document text shown through st.markdown must stay text: no links, images, HTML."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.ui.safe_text import answer_markdown, escape_markdown, neutralise_links, plain_label
+
+pytestmark = pytest.mark.unit
+
+HOSTILE = [
+    "![pixel](https://tracker.invalid/p.png)",
+    "[click me](javascript:alert(1))",
+    "[data](data:text/html;base64,PHNjcmlwdD4=)",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "Visit https://evil.invalid or www.evil.invalid or me@evil.invalid",
+    ":red[styled] and $x^2$ maths and **bold** and `code`",
+    "[ref]\n\n[ref]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+]
+
+
+def unescaped(markdown: str) -> str:
+    """What a CommonMark renderer shows for text in which every punctuation char is escaped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("  \n", "\n"))
+
+
+def all_escaped(markdown: str) -> bool:
+    """Every ASCII punctuation character is preceded by an escaping backslash."""
+    i = 0
+    while i < len(markdown):
+        if markdown[i] == "\\":
+            if i + 1 >= len(markdown) or markdown[i + 1] not in string.punctuation:
+                return False
+            i += 2
+        elif markdown[i] in string.punctuation:
+            return False
+        else:
+            i += 1
+    return True
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_punctuation_character_is_escaped(text: str) -> None:
+    out = escape_markdown(text)
+    assert all_escaped(out), out
+    assert unescaped(out) == text
+
+
+def test_images_links_and_html_cannot_form() -> None:
+    out = escape_markdown("![x](https://t.invalid/p.png) [a](javascript:x) <b>hi</b>")
+    assert "](" not in out and "<b>" not in out and "![" not in out
+    assert "https\\:" in out  # autolinks need an unescaped "://"
+
+
+def test_leading_indentation_and_controls_are_dropped() -> None:
+    assert escape_markdown("    code block?") == "code block\\?"
+    assert escape_markdown("a\u202eb\x00c") == "abc"
+
+
+def test_paragraphs_and_line_breaks_survive() -> None:
+    assert escape_markdown("one\ntwo\n\nthree") == "one  \ntwo\n\nthree"
+
+
+@given(st.text(max_size=200))
+def test_escaping_round_trips_any_text(text: str) -> None:
+    out = escape_markdown(text)
+    assert all_escaped(out)  # no syntax can form, whatever the text
+
+
+def test_answer_markers_become_badge_links_and_text_stays_escaped() -> None:
+    md = answer_markdown("Baku won [1]. Then [2, 3] ![x](javascript:y).", anchor_prefix="fn-7")
+    assert ":blue-badge[[1](#fn-7-1)]" in md
+    assert ":blue-badge[[2](#fn-7-2)] :blue-badge[[3](#fn-7-3)]" in md
+    assert "\\!\\[x\\]\\(javascript\\:y\\)" in md
+
+
+def test_answer_markers_without_a_safe_anchor_are_plain_badges() -> None:
+    assert answer_markdown("A [1].", anchor_prefix='x")(javascript') == "A :blue-badge[1]\\."
+
+
+def test_labels_are_short_and_escaped() -> None:
+    label = plain_label("[x](javascript:y) " + "word " * 40, limit=30)
+    assert label.startswith("\\[x\\]\\(javascript\\:y\\)") and label.endswith("…")
+
+
+def test_neutralise_links_defuses_schemes() -> None:
+    assert "javascript:" not in neutralise_links("see javascript:alert(1) and DATA:text")
+    assert "data:" not in neutralise_links("data:text/html").lower()
