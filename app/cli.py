@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "chat", _chat, "an interactive conversation with streamed answers")
     _answer_options(p)
+
+    p = _command(sub, "serve", _serve, "start the chat app at http://localhost:PORT")
+    p.add_argument("--port", type=int, default=8501)
     return parser
 
 
@@ -189,6 +192,19 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             elif isinstance(event, Done):
                 print("\n\n" + render_answer(event.answer, checked_only=True))
                 history.append((event.answer.standalone_question, event.answer.answer))
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the Streamlit app; it indexes seeds/ itself on a first start."""
+    import subprocess
+    from pathlib import Path
+
+    app = Path(__file__).with_name("streamlit_app.py")
+    print(f"Footnote: http://localhost:{args.port}", flush=True)
+    return subprocess.call([
+        sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ])
 
 
 def _answerer(args: argparse.Namespace, settings: Settings):

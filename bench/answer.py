@@ -1,10 +1,12 @@
 """Answer latency per backend over the seeds gold set (tests/data/gold_seeds.jsonl).
 
 For each backend: time to first streamed token and total time (p50/p95, from the question to the
-checked answer), prompt tokens, and how often the right source was cited / unanswerable questions
-got `not_found`. Models are warmed up first (one question, not counted): the figures are for a
-running app, not a cold start. `--server` also measures the openai backend against
-llama-cpp-python's OpenAI-compatible server serving the bundled GGUF on 127.0.0.1.
+checked answer), prompt tokens, how often the right source was cited and unanswerable questions
+got `not_found`, and how often the model's own answer passed the citation check (otherwise the
+pipeline shows the supporting sentences instead, and says so). Models are warmed up first (one
+question, not counted): the figures are for a running app, not a cold start. `--server` also
+measures the openai backend against llama-cpp-python's OpenAI-compatible server serving the
+bundled GGUF on 127.0.0.1.
 
     python -m bench.answer [--backends extractive,local] [--server]
 """
@@ -41,12 +43,13 @@ def percentile(values: list[float], q: float) -> float:
 
 def measure(answerer: Answerer, gold: list[dict]) -> dict:
     answerer.ask("Who is Anar Susali?")  # warm-up: model loads and first-call caches
-    first, total, prompt, right, refused = [], [], [], 0, 0
+    first, total, prompt, right, refused, own = [], [], [], 0, 0, 0
     for item in gold:
         answer = answerer.ask(item["question"])
         first.append(answer.timings.get("first_token_ms", answer.timings["total_ms"]))
         total.append(answer.timings["total_ms"])
         prompt.append(answer.prompt_tokens)
+        own += answer.llm == answerer.backends[0].name and answer.status != "not_found"
         if item["answers"]:
             right += answer.status != "not_found" and bool(
                 {c.source for c in answer.citations} & set(item["gold_sources"]))
@@ -62,6 +65,7 @@ def measure(answerer: Answerer, gold: list[dict]) -> dict:
         "prompt_tokens_mean": round(statistics.mean(prompt)), "prompt_tokens_max": max(prompt),
         "right_source": f"{right}/{answerable}",
         "not_found_when_unanswerable": f"{refused}/{len(gold) - answerable}",
+        "own_answer_kept": f"{own}/{len(gold)}",  # the rest: not found, or rescued by extraction
     }
 
 
