@@ -3,23 +3,32 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SEEDS := seeds
 
-.PHONY: run test lint bench-ingest
+.PHONY: run test lint bench-ingest bench-retrieval bench-answer
 
+# The app indexes seeds/ itself on its first start, with a progress bar in the page.
 run: $(VENV)/.installed
-	$(BIN)/footnote ingest --if-empty $(SEEDS)
-	$(BIN)/footnote chat
+	$(BIN)/footnote serve
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's chromium (Playwright's own browser download fails offline).
+/usr/bin/chromium:
+	apt-get update -qq && apt-get install -y -qq chromium
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
 bench-ingest: $(VENV)/.installed
 	$(BIN)/python -m bench.ingest
+
+bench-retrieval: $(VENV)/.installed
+	$(BIN)/python -m bench.retrieval
+
+bench-answer: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.answer --server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -201,9 +201,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     app = Path(__file__).with_name("streamlit_app.py")
     print(f"Footnote: http://localhost:{args.port}", flush=True)
+    # The same values as .streamlit/config.toml, which Streamlit reads only from the folder it
+    # starts in: no tracebacks, no developer menu, no telemetry, from any folder.
     return subprocess.call([
         sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
+        "--runner.magicEnabled", "false",
     ])
 
 

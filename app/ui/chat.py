@@ -4,10 +4,14 @@ checked answer drawn in place of the draft and saved)."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st  # noqa: TID251
+from streamlit.delta_generator import DeltaGenerator  # noqa: TID251
+from streamlit.elements.lib.mutable_status_container import StatusContainer  # noqa: TID251
 
 from app.answer import Answer, Answerer, Done, Step, Token
 from app.errors import FootnoteError
@@ -33,12 +37,14 @@ class ChatContext:
     owner: str
     answerer: Answerer | None  # None when the chosen backend cannot be built
     k: int
+    loading: threading.Thread | None = None  # the models' background warm-up
 
 
 def render_chat(ctx: ChatContext) -> None:
     chat_id = session.current_chat()
     if chat_id and ctx.store.chat(ctx.owner, chat_id) is None:
-        session.open_chat(chat_id := None)  # deleted, or never ours
+        chat_id = None  # deleted, or never ours
+        session.open_chat(None)
     turns = ctx.store.turns(ctx.owner, chat_id) if chat_id else []
     for turn in turns:
         render_question(turn.question)
@@ -79,6 +85,9 @@ def ask(ctx: ChatContext, question: str, turns: list[Turn]) -> None:
     history = history_pairs([t.answer for t in turns])
     with st.chat_message("assistant"):
         status = st.status(STEPS["retrieving"], expanded=False)
+        if ctx.loading is not None and ctx.loading.is_alive():
+            status.update(label="Loading the models (first question since the app started)…")
+            ctx.loading.join()
         draft_slot = st.empty()
         try:
             answer = _stream(ctx, question, history, status, draft_slot)
@@ -97,7 +106,7 @@ def ask(ctx: ChatContext, question: str, turns: list[Turn]) -> None:
 
 
 def _stream(ctx: ChatContext, question: str, history: list[tuple[str, str]],
-            status, draft_slot) -> Answer:
+            status: StatusContainer, draft_slot: DeltaGenerator) -> Answer:
     assert ctx.answerer is not None
     started = time.perf_counter()
     draft = ""
@@ -119,7 +128,7 @@ def _stream(ctx: ChatContext, question: str, history: list[tuple[str, str]],
     raise FootnoteError("The answer stream ended without an answer.")
 
 
-def _feedback_saver(ctx: ChatContext):
+def _feedback_saver(ctx: ChatContext) -> Callable[[int, int | None], None]:
     def save(turn_id: int, value: int | None) -> None:
         ctx.store.set_feedback(ctx.owner, turn_id, value)
 

@@ -4,6 +4,7 @@ result per file; the list of indexed documents, each with a remove action."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import streamlit as st  # noqa: TID251
 
@@ -22,7 +23,7 @@ _ICONS = {"added": ":material/check_circle:", "updated": ":material/sync:",
           "unchanged": ":material/check:", "failed": ":material/error:"}
 
 
-def uploads_dir(settings: Settings):
+def uploads_dir(settings: Settings) -> Path:
     return settings.data_dir / "uploads"
 
 
@@ -71,7 +72,8 @@ def _document_list(index: Index, settings: Settings) -> None:
         shown = [i for i in infos if not query
                  or query.lower() in f"{i.source} {i.title}".lower()][:SHOWN]
         for info in shown:
-            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small",
+                              wrap=False):
                 st.markdown(f"{plain_label(info.title or info.source, 60)}  \n"
                             f":small[:gray[{escape_markdown(info.source)} · "
                             f"{info.chunks} passages]]", width="stretch")

@@ -17,7 +17,7 @@ from app.ui import session
 from app.ui.chat import ChatContext, render_chat
 from app.ui.chats_panel import chats_panel
 from app.ui.documents_panel import documents_panel
-from app.ui.resources import get_answerer, get_index, get_store
+from app.ui.resources import get_answerer, get_index, get_store, warm_up
 from app.ui.safe_text import escape_markdown
 from app.ui.seeding import ensure_seeded
 from app.ui.settings_panel import answer_settings
@@ -60,12 +60,14 @@ def _page(settings: Settings) -> None:
         documents_panel(index, settings)
     for kind, message in session.take_flashes():
         FLASH.get(kind, st.info)(escape_markdown(message))
+    loading = None
     try:
         answerer = get_answerer(settings, index, chosen.backend, chosen.strict)
+        loading = warm_up(settings, answerer, chosen.backend)
     except ConfigError as exc:
         st.error(f"{exc} Pick another backend under Answer settings.", icon=":material/error:")
         answerer = None
     render_chat(ChatContext(index=index, store=store, owner=owner, answerer=answerer,
-                            k=chosen.k))
+                            k=chosen.k, loading=loading))
     with chats_box:
         chats_panel(store, owner)

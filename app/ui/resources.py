@@ -8,6 +8,9 @@ Cache keys are plain strings derived from the settings that matter to each objec
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import streamlit as st  # noqa: TID251
 
 from app.answer import Answerer
@@ -16,6 +19,7 @@ from app.history import ChatStore
 from app.llm import Backend
 from vectorstore.index import Index
 
+log = logging.getLogger("footnote.ui")
 _ANSWER_ONLY = {"llm", "top_k", "strict", "max_answer_tokens", "openai_model", "openai_timeout",
                 "openai_max_retries", "openai_context", "local_model_path", "local_context"}
 
@@ -50,6 +54,31 @@ def get_answerer(settings: Settings, index: Index, choice: str, strict: bool) ->
     cannot be built (e.g. `openai` without a key)."""
     return _answerer(settings.model_dump_json(exclude={"strict"}), choice, strict, settings,
                      index)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up(key: str, choice: str, _answerer: Answerer) -> threading.Thread:
+    thread = threading.Thread(target=_load_models, args=(_answerer,), daemon=True,
+                              name=f"footnote-warm-up-{choice}")
+    thread.start()
+    return thread
+
+
+def _load_models(answerer: Answerer) -> None:
+    try:
+        warm = getattr(answerer.index.embedder, "warm_up", None)
+        if warm is not None:
+            warm()
+        answerer.backends[0].warm_up()
+    except Exception:  # the first question loads them again and reports what fails
+        log.warning("model warm-up failed", exc_info=True)
+
+
+def warm_up(settings: Settings, answerer: Answerer, choice: str) -> threading.Thread:
+    """Load the embedding model and the answer model in the background, once per process and
+    backend, as soon as a page is shown: the first question then waits for what is left
+    (`join`) instead of loading both from scratch, and never loads them twice."""
+    return _warm_up(settings.model_dump_json(exclude={"strict"}), choice, answerer)
 
 
 @st.cache_resource(show_spinner=False)

@@ -36,7 +36,7 @@ def answer_settings(settings: Settings) -> AnswerSettings:
     with st.expander("Answer settings", icon=":material/tune:"):
         default = settings.llm if settings.llm in BACKENDS else "auto"
         backend = st.selectbox("Backend", BACKENDS, index=BACKENDS.index(default),
-                               key="fn_backend", format_func=lambda b: f"{b}",
+                               key="fn_backend",
                                help="; ".join(f"{k}: {v}" for k, v in HELP.items()))
         if backend == "auto":
             st.caption(f"auto → {resolved_backend(settings, backend)}")

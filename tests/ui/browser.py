@@ -26,18 +26,22 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHAT_BOX = "[data-testid='stChatInput'] textarea"
 MESSAGE = "[data-testid='stChatMessage']"
 
-# Records, in the page's own clock, when the newest chat message first shows answer text
+# Records, in the page's own clock, when the reply to the question first shows answer text
 # (a streamed draft or the checked answer) and when the checked answer is drawn ("answered by").
-_OBSERVER = """() => {
+# The reply is the message right after the question at position `before` (the count taken while
+# the page was idle), so messages left over from an earlier state are never mistaken for it.
+_OBSERVER = """(question) => {
   const state = {t0: performance.now(), first: null, done: null};
   window.__fnTiming = state;
+  const before = window.__fnMessagesBefore;
   const check = () => {
     const messages = document.querySelectorAll("[data-testid='stChatMessage']");
-    const last = messages[messages.length - 1];
-    if (!last || messages.length <= window.__fnMessagesBefore + 1) return;
-    const text = last.innerText;
-    const drafted = last.querySelectorAll("[data-testid='stMarkdown']").length > 0 &&
-      (text.includes("▌") || text.includes("answered by"));
+    if (messages.length < before + 2) return;
+    if (!messages[before].innerText.includes(question)) return;
+    const reply = messages[before + 1];
+    const text = reply.innerText;
+    const drafted = reply.querySelectorAll("[data-testid='stMarkdown']").length > 0 &&
+      (text.includes("\u258c") || text.includes("answered by"));
     if (state.first === null && drafted) state.first = performance.now();
     if (state.done === null && text.includes("answered by")) {
       state.done = performance.now(); observer.disconnect();
@@ -128,15 +132,36 @@ def ask(page, question: str, timeout_s: float = 180) -> Timing:
     from the key press to the first answer text and to the drawn, checked answer."""
     box = page.locator(CHAT_BOX)
     box.fill(question)
+    page.wait_for_selector(READY)
     page.evaluate(f"window.__fnMessagesBefore = {page.locator(MESSAGE).count()}")
-    page.evaluate(_OBSERVER)
+    page.evaluate(_OBSERVER, question)
     box.press("Enter")
-    page.wait_for_function("() => window.__fnTiming && window.__fnTiming.done !== null",
-                           timeout=timeout_s * 1000)
+    try:
+        page.wait_for_function("() => window.__fnTiming && window.__fnTiming.done !== null",
+                               timeout=timeout_s * 1000)
+    except Exception as exc:
+        state = page.evaluate("""() => ({
+            timing: window.__fnTiming, before: window.__fnMessagesBefore,
+            messages: document.querySelectorAll("[data-testid='stChatMessage']").length,
+            script: document.querySelector("[data-testid='stApp']")
+                .getAttribute("data-test-script-state"),
+            box: document.querySelector("[data-testid='stChatInput'] textarea").value,
+            last: [...document.querySelectorAll("[data-testid='stChatMessage']")]
+                .slice(-2).map(m => m.innerText.slice(0, 300))})""")
+        raise AssertionError(f"no answer to {question!r} within {timeout_s} s: {state}") from exc
     page.wait_for_selector(READY, timeout=timeout_s * 1000)
     t = page.evaluate("window.__fnTiming")
     return Timing(first_token_s=(t["first"] - t["t0"]) / 1000,
                   answer_s=(t["done"] - t["t0"]) / 1000)
+
+
+def new_chat(page, timeout_s: float = 60) -> None:
+    """Start a new chat and wait until the previous chat's messages are gone."""
+    page.get_by_role("button", name="New chat").click()
+    page.wait_for_function(
+        f"() => document.querySelectorAll(\"{MESSAGE}\").length === 0",
+        timeout=timeout_s * 1000)
+    page.wait_for_selector(READY, timeout=timeout_s * 1000)
 
 
 def last_message(page):

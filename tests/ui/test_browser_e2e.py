@@ -6,12 +6,26 @@ tests/artifacts/. Realistic backends: the local embedding model, extractive answ
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.ui.browser import ROOT, app_env, ask, chromium, last_message, open_app, streamlit_server
+from tests.ui.browser import (
+    CHROMIUM,
+    ROOT,
+    app_env,
+    ask,
+    chromium,
+    last_message,
+    open_app,
+    streamlit_server,
+)
 
-pytestmark = pytest.mark.e2e
+pytest.importorskip("playwright.sync_api", reason="pip install playwright (never `playwright "
+                    "install`: the tests use Debian's /usr/bin/chromium)")
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                 reason=f"{CHROMIUM} missing: apt-get install -y chromium")]
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 Q_TONOYAN = "Which Armenian defence minister tendered his resignation?"
@@ -55,8 +69,9 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def page(browser, server: str):
-    """A fresh browser session with the app loaded, recording dialogs and outside requests."""
+def page(browser, server: str, request: pytest.FixtureRequest):
+    """A fresh browser session with the app loaded, recording dialogs and outside requests;
+    its last state is saved to tests/artifacts/last-<test>.png (for failures)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     p = context.new_page()
     p.fn_dialogs = []
@@ -66,6 +81,8 @@ def page(browser, server: str):
          else p.fn_outside.append(r.url))
     open_app(p, server, timeout_s=400)  # the first page load indexes the seeds
     yield p
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(ARTIFACTS / f"last-{request.node.name}.png"), full_page=True)
     context.close()
 
 
