@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.sqlite import PerThreadSQLite
+
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
@@ -72,52 +74,30 @@ class ChatStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
+        self._sql = PerThreadSQLite(path, pragmas=["PRAGMA foreign_keys=ON"], timeout=30)
         self._ready = False
         self._init_lock = threading.Lock()
 
     @property
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            self._local.db = db
-            with self._init_lock:
-                if not self._ready:
-                    self._create(db)
-                    self._ready = True
+        db = self._sql.db
+        with self._init_lock:
+            if not self._ready:
+                with self._sql.transaction():  # idempotent, so concurrent first uses agree
+                    for statement in filter(str.strip, _SCHEMA.split(";")):
+                        db.execute(statement)
+                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._ready = True
         return db
 
-    @staticmethod
-    def _create(db: sqlite3.Connection) -> None:
-        """Idempotent (IF NOT EXISTS), in one transaction, so concurrent first uses agree."""
-        try:
-            db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};"
-                             "COMMIT;")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._sql.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        _ = self._db  # the tables exist before the first write
+        with self._sql.transaction() as db:
             yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
 
     def create_chat(self, owner: str, title: str) -> Chat:
         now = time.time()

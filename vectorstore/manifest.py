@@ -10,11 +10,12 @@ files, it can never drift from it, whichever process wrote last.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.sqlite import PerThreadSQLite
 
 # Bump when the tables change: an older manifest is dropped and its files are ingested again
 # (the chunks it described become orphans that the next reconcile deletes from Chroma).
@@ -80,9 +81,8 @@ class Manifest:
     """One SQLite connection per thread (a Streamlit server runs sessions in many threads)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._local = threading.local()
+        self._sql = PerThreadSQLite(path)
         with self.transaction():
             if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 for statement in _statements(_DROP + _SCHEMA):
@@ -91,28 +91,15 @@ class Manifest:
 
     @property
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
+        return self._sql.db
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._sql.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._sql.transaction():
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
