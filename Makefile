@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench-ingest bench-retrieval bench-answer
+.PHONY: run test lint bench-ingest bench-retrieval bench-answer measure-ui
 
 # The app indexes seeds/ itself on its first start, with a progress bar in the page.
 run: $(VENV)/.installed
@@ -29,6 +29,9 @@ bench-retrieval: $(VENV)/.installed
 
 bench-answer: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.answer --server
+
+measure-ui: $(VENV)/.dev-installed /usr/bin/chromium
+	$(BIN)/python -m tests.ui.measure_browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -205,7 +205,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # starts in: no tracebacks, no developer menu, no telemetry, from any folder.
     return subprocess.call([
         sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        # This machine only: the app has no login, so nobody else on the network may upload.
+        "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
         "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
         "--runner.magicEnabled", "false",
     ])

@@ -26,6 +26,7 @@ from app.sentences import names_found, novel_terms, numbers, term_recall
 SUPPORT_COSINE = 0.75
 SUPPORT_NOVEL_WITH_COSINE = 1
 RELEVANCE_MIN = 0.455  # below this, no retrieved sentence answers the question: not found
+CACHE_SENTENCES = 20_000  # about 30 MB of 384-d vectors
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Scorer:
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if len(self._cache) + len(missing) > CACHE_SENTENCES:  # a long-running server
+            self._cache.clear()
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 v = np.asarray(vector, dtype=np.float32)
