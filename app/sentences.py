@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ingest.chunking import strip_span
+
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace and
 # a capital, digit or opening quote, or at a line break. Common abbreviations do not end one.
 _END = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n+""")
@@ -36,21 +38,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         spans.append((pos, cut))
         pos = match.end()
     spans.append((pos, end))
-    return [s for s in (_strip(text, a, b) for a, b in spans) if s]
+    return [s for s in (strip_span(text, a, b) for a, b in spans) if s]
 
 
 def _ends_in_abbreviation(text: str, start: int, cut: int) -> bool:
     words = text[start:cut].rstrip(".!?…\"'”’)]").split()
     return bool(words) and words[-1].lower().rstrip(".") in _ABBREVIATIONS and \
         text[start:cut].rstrip("\"'”’)]").endswith(".")
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
 
 
 @lru_cache(maxsize=65536)

@@ -75,7 +75,7 @@ def split_spans(text: str, start: int, end: int, size: int, overlap: int,
                 length: Counter) -> list[Span]:
     """Chunks of text[start:end] as spans: at most `size` by `length` (summed over pieces)."""
     pieces = _pieces(text, start, end, size, length, SEPARATORS)
-    return [s for s in (_strip(text, a, b) for a, b in _merge(pieces, size, overlap)) if s]
+    return [s for s in (strip_span(text, a, b) for a, b in _merge(pieces, size, overlap)) if s]
 
 
 def _pieces(text: str, start: int, end: int, size: int, length: Counter,
@@ -126,7 +126,8 @@ def _merge(pieces: list[tuple[int, int, int]], size: int, overlap: int) -> list[
     return chunks
 
 
-def _strip(text: str, start: int, end: int) -> Span | None:
+def strip_span(text: str, start: int, end: int) -> Span | None:
+    """The span without white space at either end (None when nothing else is left)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

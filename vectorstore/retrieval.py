@@ -88,7 +88,7 @@ class Retriever:
         if shas == []:
             return []
         vector = self.index.embedder.embed_query(query)
-        return [hit.id for hit in self.index.store.query(vector, n, where=where)]
+        return self.index.store.nearest_ids(vector, n, where=where)
 
     def keyword_ids(self, query: str, n: int, shas: list[str] | None = None) -> list[str]:
         if shas == []:

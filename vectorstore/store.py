@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -15,14 +14,6 @@ from app.config import Settings
 from app.errors import EmbedderMismatchError, StoreError
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    id: str
-    text: str
-    metadata: dict[str, Any]
-    distance: float
 
 
 def chunk_id(sha256: str, index: int) -> str:
@@ -111,19 +102,14 @@ class ChunkStore:
         for i in range(0, len(ids), step):
             self.collection.delete(ids=ids[i:i + step])
 
-    def query(self, vector: Sequence[float], k: int,
-              where: dict[str, Any] | None = None) -> list[StoredChunk]:
+    def nearest_ids(self, vector: Sequence[float], k: int,
+                    where: dict[str, Any] | None = None) -> list[str]:
+        """Ids of the k nearest chunks; their text and place come from the manifest."""
         if k <= 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[list(vector)], n_results=k, where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            StoredChunk(id=i, text=t or "", metadata=dict(m or {}), distance=float(d))
-            for i, t, m, d in zip(result["ids"][0], result["documents"][0],
-                                  result["metadatas"][0], result["distances"][0], strict=True)
-        ]
+        result = self.collection.query(query_embeddings=[list(vector)], n_results=k,
+                                       where=where, include=[])
+        return list(result["ids"][0])
 
     def drop(self) -> None:
         """Delete the whole collection (used by --reindex)."""
