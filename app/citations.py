@@ -16,6 +16,7 @@ from app.llm import Source
 from app.relevance import Scorer
 from app.safety import is_instruction
 from app.sentences import content_terms, sentence_spans
+from vectorstore.retrieval import Passage
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 NOT_FOUND = re.compile(r"^\W*not\s+found\W*$|could not find (this|that|it|an answer)",
@@ -119,6 +120,13 @@ def check(draft: str, sources: Sequence[Source], scorer: Scorer, strict: bool = 
         return Checked(text="", citations=[], dropped=result.dropped, not_found=True)
     result.text, result.citations = _renumber(kept, by_n)
     return result
+
+
+def supported_by(claim: str, passage: Passage, scorer: Scorer) -> bool:
+    """Does the passage support the claim, by the same test the answers are checked with (any
+    sentence or pair of neighbouring sentences)? The evaluation judges citations with it."""
+    source = Source(n=0, passage=passage, text=passage.text)
+    return bool(_supporting(claim, [0], {0: source}, {0: _windows(source)}, scorer))
 
 
 def _windows(source: Source) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from app.config import Settings, load_settings
 from app.errors import FootnoteError
@@ -67,6 +68,31 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "chat", _chat, "an interactive conversation with streamed answers")
     _answer_options(p)
+
+    p = _command(sub, "eval", _eval, "measure retrieval, answers, citations and refusals on a "
+                 "question set")
+    p.add_argument("questions_file", nargs="?", type=Path, metavar="QA.jsonl",
+                   help='one JSON object per line: {"question", "answers", "gold_sources"}')
+    p.add_argument("--make-questions", type=int, metavar="N",
+                   help="draft N questions from the indexed documents and evaluate on them")
+    p.add_argument("--seed", type=int, default=0, help="for --make-questions")
+    p.add_argument("--llm", choices=["auto", "openai", "local", "extractive"],
+                   help="answer backend (default: FOOTNOTE_LLM)")
+    p.add_argument("--k", type=int, help="passages per answer (default: FOOTNOTE_TOP_K)")
+    p.add_argument("--out", type=Path, help="report folder (default: a new folder under "
+                   "FOOTNOTE_DATA_DIR/reports)")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+
+    p = _command(sub, "convert-squad", _convert_squad,
+                 "turn a SQuAD v1.1 JSON file into a corpus folder and a question file")
+    p.add_argument("squad_file", type=Path, metavar="SQUAD.json")
+    p.add_argument("out", type=Path, metavar="OUT", help="gets corpus/ and questions.jsonl")
+    p.add_argument("--paragraphs", type=int, help="sample this many paragraphs (whole articles "
+                   "first; default: all)")
+    p.add_argument("--questions", type=int, help="sample this many of their questions")
+    p.add_argument("--unanswerable", type=int, default=0,
+                   help="add this many questions from articles left out of the corpus")
+    p.add_argument("--seed", type=int, default=0)
 
     p = _command(sub, "serve", _serve, "start the chat app at http://localhost:PORT")
     p.add_argument("--port", type=int, default=8501)
@@ -194,10 +220,49 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
                 history.append((event.answer.standalone_question, event.answer.answer))
 
 
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from app.evaluation.drafting import draft_questions
+    from app.evaluation.evaluate import evaluate, report_folder
+    from app.evaluation.questions import load_questions
+    from app.evaluation.report import table
+    from app.progress import counting_bar
+
+    if (args.questions_file is None) == (args.make_questions is None):
+        raise FootnoteError("Give a question file (QA.jsonl) or --make-questions N, not both.")
+    answerer = _answerer(args, settings)
+    if args.questions_file is not None:
+        questions, source = load_questions(args.questions_file), str(args.questions_file)
+    else:
+        questions = draft_questions(answerer.index, args.make_questions, seed=args.seed)
+        if not questions:
+            raise FootnoteError("No question could be drafted from the indexed documents "
+                                "(it needs sentences stating a name, a year or a count).")
+        source = f"{len(questions)} drafted from the indexed documents (seed {args.seed})"
+    folder = args.out or report_folder(settings.data_dir)
+    with counting_bar(not args.json and sys.stderr.isatty(), "question", "evaluating") as bar:
+        outcome = evaluate(answerer, questions, folder, source, k=args.k, progress=bar)
+    if args.json:
+        print(json.dumps(outcome.summary))
+    else:
+        print(table(outcome.summary))
+        print(f"report: {outcome.report}")
+    return EXIT_OK
+
+
+def _convert_squad(args: argparse.Namespace, settings: Settings) -> int:
+    from app.evaluation.squad import convert
+
+    done = convert(args.squad_file, args.out, paragraphs=args.paragraphs,
+                   questions=args.questions, unanswerable=args.unanswerable, seed=args.seed)
+    print(f"{done.paragraphs} paragraphs in {done.corpus}; {done.questions} questions "
+          f"(+{done.unanswerable} unanswerable) in {done.questions_file}")
+    print(f"next: footnote ingest {done.corpus} && footnote eval {done.questions_file}")
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the Streamlit app; it indexes seeds/ itself on a first start."""
     import subprocess
-    from pathlib import Path
 
     app = Path(__file__).with_name("streamlit_app.py")
     print(f"Footnote: http://localhost:{args.port}", flush=True)

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from app.config import load_settings
-from bench.squad import DEFAULT_PATH, load_paragraphs, write_corpus
+from app.evaluation.squad import load_paragraphs, write_corpus
+from bench import SQUAD
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -29,7 +30,7 @@ OUT = Path(__file__).resolve().parent / "out"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--squad", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--squad", type=Path, default=SQUAD)
     parser.add_argument("--limit", type=int, default=None, help="first N paragraphs only")
     args = parser.parse_args()
 

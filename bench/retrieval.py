@@ -31,7 +31,8 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
 from app.config import load_settings
-from bench.squad import DEFAULT_PATH, load_paragraphs, write_corpus
+from app.evaluation.squad import load_paragraphs, write_corpus
+from bench import SQUAD
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -73,7 +74,7 @@ def summarise(ranks: list[int], millis: list[float], widths: list[int]) -> dict[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--squad", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--squad", type=Path, default=SQUAD)
     parser.add_argument("--limit-questions", type=int, default=None, help="first N questions only")
     args = parser.parse_args()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -45,13 +47,40 @@ def local_embedder():
     return embedder
 
 
+def _cli_env(env: dict[str, str] | None) -> dict[str, str]:
+    """This process's environment without the developer's Footnote settings, plus `env`."""
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("FOOTNOTE_", "CHROMA_", "OPENAI_"))}
+    return full_env | (env or {})
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the real `footnote` command in a child process."""
-    full_env = {k: v for k, v in os.environ.items()
-                if not k.startswith(("FOOTNOTE_", "CHROMA_", "OPENAI_"))}
-    full_env.update(env or {})
+    full_env = _cli_env(env)
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
         env=full_env, cwd=cwd, timeout=timeout,
     )
+
+
+def run_cli_on_terminal(*args: str, env: dict[str, str] | None = None,
+                        timeout: float = 300) -> tuple[int, str]:
+    """Run `footnote` with its stderr on a pseudo-terminal (where progress bars are drawn);
+    returns the exit status and what the terminal showed."""
+    full_env = _cli_env(env)
+    primary, secondary = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "app.cli", *args], stdout=subprocess.PIPE,
+                          stderr=secondary, env=full_env, timeout=timeout)
+    os.close(secondary)
+    chunks = []
+    while select.select([primary], [], [], 0.5)[0]:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:  # EIO: the child side is closed and everything was read
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(primary)
+    return proc.returncode, b"".join(chunks).decode(errors="replace")

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, run_cli
+from tests.conftest import SEEDS, run_cli, run_cli_on_terminal
 from tests.helpers.files import make_bad_folder
 
 pytestmark = pytest.mark.integration
@@ -64,28 +59,9 @@ def test_bad_input_is_reported_and_the_rest_ingested(tmp_path: Path) -> None:
     assert "<|endoftext|>" in texts and "outside the ingested folder" not in texts
 
 
-def _drain(fd: int) -> str:
-    chunks = []
-    while select.select([fd], [], [], 0.5)[0]:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:  # EIO: the child side is closed and everything was read
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(fd)
-    return b"".join(chunks).decode(errors="replace")
-
-
 def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
-    env = {**os.environ, **_env(tmp_path)}
-    primary, secondary = pty.openpty()
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(SEEDS)],
-                          stdout=subprocess.PIPE, stderr=secondary, env=env, timeout=120)
-    os.close(secondary)
-    tty_output = _drain(primary)
-    assert proc.returncode == 0
+    returncode, tty_output = run_cli_on_terminal("ingest", str(SEEDS), env=_env(tmp_path))
+    assert returncode == 0
     assert "5/5" in tty_output and "file" in tty_output
     quiet = run_cli("ingest", str(SEEDS), "--json", env=_env(tmp_path, FOOTNOTE_DATA_DIR=str(
         tmp_path / "other")))
