@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench-ingest bench-retrieval bench-answer measure-ui
+.PHONY: run test lint bench bench-ingest bench-retrieval bench-answer measure-ui
 
 # The app indexes seeds/ itself on its first start, with a progress bar in the page.
 run: $(VENV)/.installed
@@ -20,6 +20,16 @@ test: $(VENV)/.dev-installed /usr/bin/chromium
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+
+# Every benchmark, one after the other (about 75 minutes on 2 cores), then docs/benchmarks.md.
+# Run it on an otherwise idle machine: the latency figures count.
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.retrieval
+	$(BIN)/python -m bench.squad_answers
+	$(BIN)/python -m bench.answer
+	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.report
 
 bench-ingest: $(VENV)/.installed
 	$(BIN)/python -m bench.ingest

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from app.answer import Answerer
 from app.config import load_settings
+from app.evaluation.metrics import percentile
 from app.llm import default_gguf
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
@@ -34,11 +35,6 @@ from vectorstore.index import Index
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).resolve().parent / "out"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def measure(answerer: Answerer, gold: list[dict]) -> dict:

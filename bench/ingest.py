@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import tempfile
 import time
 from pathlib import Path
 
 from app.config import load_settings
 from app.evaluation.squad import load_paragraphs, write_corpus
-from bench import SQUAD
+from bench import SQUAD, machine, peak_rss_mb
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -72,8 +70,7 @@ def main() -> None:
         "unchanged_rerun_seconds": round(second.seconds, 3),
         "rerun_speedup": round(first.seconds / second.seconds, 1),
         "batch": batch,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                   f"{platform.python_version()}",
+        "peak_rss_mb": peak_rss_mb(), "machine": machine(),
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "ingest.json").write_text(json.dumps(figures, indent=2) + "\n")

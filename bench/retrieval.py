@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -31,8 +28,9 @@ from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
 from app.config import load_settings
+from app.evaluation.metrics import mean_reciprocal_rank, percentile, recall_at
 from app.evaluation.squad import load_paragraphs, write_corpus
-from bench import SQUAD
+from bench import SQUAD, machine, peak_rss_mb
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -63,12 +61,10 @@ def baseline_store(index: Index, embedder: LocalMiniLM, folder: Path) -> Chroma:
 
 
 def summarise(ranks: list[int], millis: list[float], widths: list[int]) -> dict[str, float]:
-    n = len(ranks)
-    figures = {f"recall@{k}": sum(0 < r <= k for r in ranks) / n for k in (1, 5, 20)}
-    figures["mrr"] = sum(1 / r for r in ranks if r) / n
-    cuts = statistics.quantiles(millis, n=100, method="inclusive")
-    figures |= {"p50_ms": statistics.median(millis), "p95_ms": cuts[94],
-                "mean_distinct_sources": sum(widths) / n}
+    figures = {f"recall@{k}": recall_at(ranks, k) for k in (1, 5, 20)}
+    figures |= {"mrr": mean_reciprocal_rank(ranks), "p50_ms": percentile(millis, 0.5),
+                "p95_ms": percentile(millis, 0.95),
+                "mean_distinct_sources": sum(widths) / len(widths)}
     return {key: round(value, 4) for key, value in figures.items()}
 
 
@@ -128,8 +124,7 @@ def main() -> None:
         "target_recall_gain_met": gain >= 5.0,
         "target_hybrid_p95_met": results["hybrid"]["p95_ms"] <= 60.0,
         "total_seconds": round(time.perf_counter() - started, 1),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                   f"{platform.python_version()}",
+        "peak_rss_mb": peak_rss_mb(), "machine": machine(),
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "retrieval.json").write_text(json.dumps(figures, indent=2) + "\n")

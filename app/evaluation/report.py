@@ -16,7 +16,9 @@ CHART_BARS = [  # (label, section, key)
     ("recall@20", "retrieval", "recall@20"), ("MRR", "retrieval", "mrr"),
     ("exact match", "answers", "exact_match"), ("F1", "answers", "f1"),
     ("contains gold", "answers", "contains"), ("citation precision", "citations", "precision"),
-    ("citation recall", "citations", "recall"), ("refusal accuracy", None, "refusal_accuracy"),
+    ("citation recall", "citations", "recall"),
+    ("cites a gold source", "citations", "cites_gold_source"),
+    ("refusal accuracy", None, "refusal_accuracy"),
 ]
 
 
@@ -55,7 +57,9 @@ def markdown(summary: dict, scored: Sequence[Scored], setup: dict) -> str:
               "the answer text without citation markers; *contains gold* is the share of "
               "answers holding a gold answer. Citation precision: cited sentences that the "
               "passage they cite supports; citation recall: answer sentences carrying such a "
-              "citation. Refusal accuracy: unanswerable questions answered `not_found`.", ""]
+              "citation; *cites a gold source*: answers whose citations include a file from "
+              "`gold_sources`. Refusal accuracy: unanswerable questions answered `not_found`.",
+              ""]
     worst = sorted((s for s in scored if s.answerable),
                    key=lambda s: (s.contains, s.f1, -(s.rank or 99)))[:WORST_SHOWN]
     if worst:

@@ -50,6 +50,7 @@ class Scored:
     claims_supported: int  # ...carrying a citation that supports them
     cited: int  # sentences carrying a citation
     cited_supported: int  # ...whose citation supports them
+    cites_gold: bool | None  # an answer with a gold file among its citations; None: not judged
     latency_ms: float
     llm: str
 
@@ -65,6 +66,12 @@ def gold_rank(passages: Sequence[Passage], gold: set[str]) -> int:
     return next((i for i, names in enumerate(files, 1) if names & gold), 0)
 
 
+def cited_passages(answer: Answer) -> dict[int, Passage | None]:
+    """Each citation number's retrieved passage (a citation names its passage by place)."""
+    passages = {(p.source, p.start, p.end): p for p in answer.passages}
+    return {c.n: passages.get((c.source, c.start, c.end)) for c in answer.citations}
+
+
 def prediction(answer: Answer) -> str:
     """The answer's own words: nothing for a refusal, no note about left-out statements."""
     if answer.status == "not_found":
@@ -76,22 +83,29 @@ def judge_citations(answer: Answer, judge: Callable[[str, Passage], bool]) -> tu
     """(claims, claims supported, cited sentences, cited sentences supported)."""
     if answer.status == "not_found":
         return 0, 0, 0, 0
-    passages = {(p.source, p.start, p.end): p for p in answer.passages}
-    by_n = {c.n: passages.get((c.source, c.start, c.end)) for c in answer.citations}
+    by_n = cited_passages(answer)
     claims = claims_ok = cited = cited_ok = 0
     for sentence in parse(prediction(answer)):
         if MISSING.search(sentence.text) or not content_terms(sentence.text):
             continue  # "the sources do not say...": not a claim
         claims += 1
-        cited_passages = [by_n.get(n) for n in sentence.cited]
-        if not cited_passages:
+        evidence = [by_n.get(n) for n in sentence.cited]
+        if not evidence:
             continue
         cited += 1
         claim = sentence.text.removesuffix("(unsupported)").strip()
-        ok = any(p is not None and judge(claim, p) for p in cited_passages)
+        ok = any(p is not None and judge(claim, p) for p in evidence)
         cited_ok += ok
         claims_ok += ok
     return claims, claims_ok, cited, cited_ok
+
+
+def cites_gold(answer: Answer, gold: set[str]) -> bool | None:
+    """Does an answer cite a gold file? Judged only for answers given where gold files are
+    known: an independent check on citations, unlike the support test."""
+    if not gold or answer.status == "not_found":
+        return None
+    return any(p is not None and gold & set(_names(p)) for p in cited_passages(answer).values())
 
 
 class Evaluation:
@@ -126,7 +140,8 @@ class Evaluation:
             f1=token_f1(text, golds) if golds else 0.0,
             contains=contains_answer(text, golds) if golds else 0.0,
             claims=claims, claims_supported=claims_ok, cited=cited, cited_supported=cited_ok,
-            latency_ms=latency, llm=answer.llm)
+            cites_gold=cites_gold(answer, set(item.gold_sources)), latency_ms=latency,
+            llm=answer.llm)
 
 
 def summarise(scored: Sequence[Scored]) -> dict:
@@ -157,6 +172,8 @@ def summarise(scored: Sequence[Scored]) -> dict:
                                sum(s.cited for s in scored)),
             "recall": ratio(sum(s.claims_supported for s in scored),
                             sum(s.claims for s in scored)),
+            "cites_gold_source": ratio(sum(s.cites_gold is True for s in scored),
+                                       sum(s.cites_gold is not None for s in scored)),
         },
         "refusal_accuracy": ratio(sum(s.status == "not_found" for s in unanswerable),
                                   len(unanswerable)),
@@ -165,7 +182,8 @@ def summarise(scored: Sequence[Scored]) -> dict:
             "answerable": len(answerable), "unanswerable": len(unanswerable),
             "with_gold_sources": len(ranks),
             "refused_answerable": sum(s.status == "not_found" for s in answerable),
-            "llm": dict(sorted(Counter(s.llm for s in scored).items())),
+            "answered_by": dict(sorted(Counter(
+                s.llm for s in scored if s.status != "not_found").items())),
         },
     }
 

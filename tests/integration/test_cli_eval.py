@@ -32,7 +32,7 @@ def test_eval_json_figures_and_report_folder(seeded: dict[str, str], tmp_path: P
     assert set(summary) >= SHAPE and summary["n"] == 28
     assert set(summary["retrieval"]) == {"recall@1", "recall@5", "recall@20", "mrr"}
     assert set(summary["answers"]) == {"exact_match", "f1", "contains"}
-    assert set(summary["citations"]) == {"precision", "recall"}
+    assert set(summary["citations"]) == {"precision", "recall", "cites_gold_source"}
     assert set(summary["latency"]) == {"p50_ms", "p95_ms"}
     # measured on this gold set (20 answerable, 8 not): see docs/benchmarks.md
     assert summary["retrieval"]["recall@5"] >= 0.9

@@ -18,7 +18,14 @@ from app.evaluation.metrics import (
     recall_at,
     token_f1,
 )
-from app.evaluation.runner import Scored, gold_rank, judge_citations, prediction, summarise
+from app.evaluation.runner import (
+    Scored,
+    cites_gold,
+    gold_rank,
+    judge_citations,
+    prediction,
+    summarise,
+)
 from tests.helpers.passages import passage
 
 pytestmark = pytest.mark.unit
@@ -100,6 +107,14 @@ def test_citation_judging_counts_sentences_by_hand() -> None:
     assert judge_citations(_answer("x", status="not_found"), judge) == (0, 0, 0, 0)
 
 
+def test_cites_gold_only_judged_for_given_answers_with_known_gold() -> None:
+    answer = _answer("It opened in 1932 [1].", cited={1: "It opened in 1932."})  # s1.txt
+    assert cites_gold(answer, {"s1.txt"}) is True
+    assert cites_gold(answer, {"other.txt"}) is False
+    assert cites_gold(answer, set()) is None
+    assert cites_gold(_answer("x", status="not_found"), {"s1.txt"}) is None
+
+
 def test_prediction_leaves_out_refusals_and_notes() -> None:
     assert prediction(_answer("I could not find it.", status="not_found")) == ""
     assert prediction(_answer(f"It opened in 1932 [1]. {DROPPED_NOTE}", status="partial")) == \
@@ -109,16 +124,16 @@ def test_prediction_leaves_out_refusals_and_notes() -> None:
 def _scored(**changes) -> Scored:
     base = dict(question="q", answerable=True, status="answered", answer="a", rank=1,
                 exact_match=0.0, f1=0.0, contains=0.0, claims=0, claims_supported=0, cited=0,
-                cited_supported=0, latency_ms=100.0, llm="extractive")
+                cited_supported=0, cites_gold=None, latency_ms=100.0, llm="extractive")
     return Scored(**(base | changes))
 
 
 def test_summary_by_hand() -> None:
     scored = [
         _scored(rank=1, exact_match=1.0, f1=1.0, contains=1.0, claims=2, claims_supported=2,
-                cited=2, cited_supported=2, latency_ms=100.0),
+                cited=2, cited_supported=2, cites_gold=True, latency_ms=100.0),
         _scored(rank=4, f1=0.5, contains=1.0, claims=2, claims_supported=1, cited=2,
-                cited_supported=1, latency_ms=300.0),
+                cited_supported=1, cites_gold=False, latency_ms=300.0),
         _scored(answerable=False, rank=None, status="not_found", latency_ms=200.0),
         _scored(answerable=False, rank=None, status="answered", claims=1, cited=1,
                 latency_ms=400.0, llm="local"),
@@ -128,13 +143,15 @@ def test_summary_by_hand() -> None:
     assert summary["retrieval"] == {"recall@1": 0.5, "recall@5": 1.0, "recall@20": 1.0,
                                     "mrr": pytest.approx((1 + 0.25) / 2)}
     assert summary["answers"] == {"exact_match": 0.5, "f1": 0.75, "contains": 1.0}
-    assert summary["citations"] == {"precision": 3 / 5, "recall": 3 / 5}
+    assert summary["citations"] == {"precision": 3 / 5, "recall": 3 / 5,
+                                    "cites_gold_source": 0.5}
     assert summary["refusal_accuracy"] == 0.5
     assert summary["latency"]["p50_ms"] == 250.0
-    assert summary["counts"]["llm"] == {"extractive": 3, "local": 1}
+    assert summary["counts"]["answered_by"] == {"extractive": 2, "local": 1}
 
 
 def test_summary_without_unanswerable_questions_has_no_refusal_figure() -> None:
     summary = summarise([_scored()])
     assert summary["refusal_accuracy"] is None
-    assert summary["citations"] == {"precision": None, "recall": None}
+    assert summary["citations"] == {"precision": None, "recall": None,
+                                    "cites_gold_source": None}

@@ -1,0 +1,182 @@
+"""Writes docs/benchmarks.md and its charts (docs/benchmarks/*.png) from the figures the
+benchmarks left in bench/out/*.json. `make bench` runs the benchmarks, then this.
+
+    python -m bench.report
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent / "out"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+CHARTS = DOCS / "benchmarks"
+METHOD_NAMES = {"hybrid": "Footnote hybrid (dense + BM25, RRF)", "dense": "Footnote dense only",
+                "keyword": "Footnote keyword only (BM25)",
+                "baseline": "plain `langchain_chroma` similarity search"}
+
+
+def load(name: str) -> Any:
+    path = OUT / f"{name}.json"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: run `make bench`")
+    return json.loads(path.read_text())
+
+
+def shown(value: float | None, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def bars(path: Path, title: str, groups: list[str], series: dict[str, list[float | None]],
+         ylabel: str = "", ymax: float | None = 1.0) -> str:
+    """Grouped bars (one group per x label, one bar per series); returns the Markdown image."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=110)
+    try:
+        width = 0.8 / max(len(series), 1)
+        for i, (name, values) in enumerate(series.items()):
+            xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(groups))]
+            heights = [v or 0.0 for v in values]
+            ax.bar(xs, heights, width, label=name)
+            for x, v in zip(xs, values, strict=True):
+                if v is not None:
+                    ax.text(x, v, f"{v:.2f}" if ymax == 1.0 else f"{v:.0f}", ha="center",
+                            va="bottom", fontsize=7)
+        ax.set_xticks(range(len(groups)), groups)
+        if ymax is not None:
+            ax.set_ylim(0, ymax * 1.08)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=7, loc="best")
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path)
+    finally:
+        plt.close(fig)
+    return f"![{title}](benchmarks/{path.name})"
+
+
+def retrieval_section(r: dict) -> list[str]:
+    methods = r["methods"]
+    order = ["hybrid", "dense", "keyword", "baseline"]
+    lines = [
+        "## Retrieval: Footnote vs the plain approach", "",
+        f"SQuAD v1.1 dev: all {r['questions']:,} questions over all {r['documents']:,} paragraphs "
+        f"(one file each, {r['chunks']:,} chunks), local all-MiniLM-L6-v2 for every method. A "
+        "question is found at rank r when its paragraph's file is the r-th distinct file "
+        "retrieved; MRR over the first 20 files. Latency: one search call, query embedding "
+        "included.", "",
+        "| method | recall@1 | recall@5 | recall@20 | MRR | p50 ms | p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |"]
+    for m in order:
+        f = methods[m]
+        lines.append(f"| {METHOD_NAMES[m]} | {f['recall@1']:.3f} | {f['recall@5']:.3f} | "
+                     f"{f['recall@20']:.3f} | {f['mrr']:.3f} | {f['p50_ms']:.1f} | "
+                     f"{f['p95_ms']:.1f} |")
+    metrics = ["recall@1", "recall@5", "recall@20", "mrr"]
+    lines += ["", bars(CHARTS / "retrieval.png", "Retrieval on SQuAD v1.1 dev",
+                       ["recall@1", "recall@5", "recall@20", "MRR"],
+                       {m: [methods[m][k] for k in metrics] for m in order}), "",
+              f"Hybrid recall@5 is {r['hybrid_minus_baseline_recall@5_points']:+.1f} points over "
+              "the plain baseline. On SQuAD, whose questions reuse the paragraph's words, keyword "
+              "search alone is strong (best recall@1 and MRR); hybrid keeps that and adds the "
+              "dense model's paraphrase matches at depth. "
+              f"Run time {r['total_seconds'] / 60:.0f} min; peak memory "
+              f"{r.get('peak_rss_mb', 'n/a')} MB.", ""]
+    return lines
+
+
+def answers_section(a: dict) -> list[str]:
+    runs = a["runs"]
+    lines = [
+        "## Answers and citations", "",
+        "Scored by `footnote eval`'s own code. SQuAD answers are short spans while Footnote "
+        "answers in cited sentences, so exact match and F1 are low by construction; *contains* "
+        "(a gold answer appears in the answer) is the fair figure. Citation precision: cited "
+        "sentences the cited passage supports; recall: answer sentences carrying such a "
+        "citation. The judge is the same support test the pipeline checks citations with "
+        "(precision 1.00, recall 0.68 on 55 labelled pairs), so these figures show what a "
+        "reader is shown, not an independent human judgement. Refusal accuracy needs questions "
+        "the documents cannot answer, which SQuAD lacks: it comes from the seeds gold set "
+        "(8 of its 28 questions).", "",
+        "| question set | backend | n | EM | F1 | contains | citation precision | "
+        "citation recall | refusal accuracy | answered as `not_found` | p50 ms | p95 ms |",
+        "|" + " --- |" * 12]
+    for r in runs:
+        c = r["counts"]
+        lines.append(
+            f"| {r['set']} | {r['backend']} | {r['n']} | {shown(r['answers']['exact_match'])} | "
+            f"{shown(r['answers']['f1'])} | {shown(r['answers']['contains'])} | "
+            f"{shown(r['citations']['precision'])} | {shown(r['citations']['recall'])} | "
+            f"{shown(r['refusal_accuracy'])} | {c['refused_answerable']}/{c['answerable']} | "
+            f"{r['latency']['p50_ms']:.0f} | {r['latency']['p95_ms']:.0f} |")
+    squad = [r for r in runs if r["set"] == "squad"]
+    keys = [("answers", "exact_match"), ("answers", "f1"), ("answers", "contains"),
+            ("citations", "precision"), ("citations", "recall")]
+    lines += ["", bars(CHARTS / "answers.png", f"Answers on SQuAD ({squad[0]['n']} questions)",
+                       ["EM", "F1", "contains", "cit. precision", "cit. recall"],
+                       {r["backend"]: [r[s][k] for s, k in keys] for r in squad}), ""]
+    for r in runs:
+        if r["backend"] == "local":
+            used = ", ".join(f"{name} {count}"
+                             for name, count in r["counts"]["answered_by"].items())
+            lines.append(f"- {r['set']}/local, whose text the answers (not `not_found`) show: "
+                         f"{used}. When SmolLM2-135M's own answer fails the citation check, the "
+                         "supporting sentences are shown instead, marked `extractive`.")
+    lines += ["", f"Run time {a['total_seconds'] / 60:.0f} min; peak memory "
+              f"{a['peak_rss_mb']} MB.", ""]
+    return lines
+
+
+def latency_section(rows: list[dict]) -> list[str]:
+    lines = [
+        "## Answer latency", "",
+        "The 28 seeds gold questions, models warmed up: from the question to the first streamed "
+        "token and to the checked answer. *Own answer kept*: the model's answer passed the "
+        "citation check (otherwise the supporting sentences were shown instead).", "",
+        "| backend | first token p50 / p95 ms | total p50 / p95 ms | prompt tokens (mean) | "
+        "right source cited | `not_found` when unanswerable | own answer kept |",
+        "|" + " --- |" * 7]
+    for r in rows:
+        lines.append(f"| {r['llm']} | {r['first_token_p50_ms']} / {r['first_token_p95_ms']} | "
+                     f"{r['total_p50_ms']} / {r['total_p95_ms']} | {r['prompt_tokens_mean']} | "
+                     f"{r['right_source']} | {r['not_found_when_unanswerable']} | "
+                     f"{r['own_answer_kept']} |")
+    return [*lines, ""]
+
+
+def ingest_section(i: dict) -> list[str]:
+    return [
+        "## Ingest", "",
+        f"SQuAD dev, {i['documents']:,} files → {i['chunks']:,} chunks, batch {i['batch']}: the "
+        f"whole pipeline (read, clean, chunk, embed, write Chroma + manifest) runs at "
+        f"{i['pipeline_chunks_per_s']} chunks/s against {i['raw_embedder_chunks_per_s']} chunks/s "
+        f"for the embedding model alone on the same chunks, an overhead of "
+        f"{i['pipeline_overhead_pct']} %. Re-running on the unchanged folder takes "
+        f"{i['unchanged_rerun_seconds']} s ({i['rerun_speedup']:.0f}× faster). Peak memory "
+        f"{i.get('peak_rss_mb', 'n/a')} MB.", ""]
+
+
+def main() -> None:
+    sections = [retrieval_section(load("retrieval")), answers_section(load("answers")),
+                latency_section(load("answer")), ingest_section(load("ingest"))]
+    machine = load("retrieval")["machine"]
+    head = ["# Benchmarks", "",
+            f"Generated by `make bench` on {time.strftime('%Y-%m-%d')} ({machine}, no GPU). "
+            "Data: SQuAD v1.1 dev (CC BY-SA 4.0), read from ../shared/data, never copied. "
+            "Raw figures: bench/out/*.json.", ""]
+    DOCS.mkdir(exist_ok=True)
+    text = "\n".join(head + [line for section in sections for line in section])
+    (DOCS / "benchmarks.md").write_text(text.rstrip() + "\n")
+    print(f"wrote {DOCS / 'benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()
