@@ -3,6 +3,7 @@ questions in, figures and a report folder out."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,14 +27,18 @@ class Outcome:
 
 
 def report_folder(data_dir: Path) -> Path:
-    """A new folder per run under FOOTNOTE_DATA_DIR/reports, named by the time it started."""
+    """A new, empty folder per run under FOOTNOTE_DATA_DIR/reports, named by the time it
+    started; made here, so two runs starting in the same second never share one."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    folder = data_dir / "reports" / f"eval-{stamp}"
-    suffix = 1
-    while folder.exists():
-        suffix += 1
-        folder = data_dir / "reports" / f"eval-{stamp}-{suffix}"
-    return folder
+    (data_dir / "reports").mkdir(parents=True, exist_ok=True)
+    for suffix in itertools.count(1):
+        folder = data_dir / "reports" / (f"eval-{stamp}" + (f"-{suffix}" if suffix > 1 else ""))
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def evaluate(answerer: Answerer, questions: Sequence[Question], folder: Path, source: str,

@@ -8,7 +8,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.evaluation.runner import Scored, as_rows
+from app.evaluation.runner import DEPTH, Scored, as_rows
+from app.safe_text import escape_markdown
 
 WORST_SHOWN = 10
 CHART_BARS = [  # (label, section, key)
@@ -60,24 +61,33 @@ def markdown(summary: dict, scored: Sequence[Scored], setup: dict) -> str:
               "citation; *cites a gold source*: answers whose citations include a file from "
               "`gold_sources`. Refusal accuracy: unanswerable questions answered `not_found`.",
               ""]
-    worst = sorted((s for s in scored if s.answerable),
-                   key=lambda s: (s.contains, s.f1, -(s.rank or 99)))[:WORST_SHOWN]
-    if worst:
-        lines += ["## Answerable questions that went worst", "",
+    missed, answered = worst(scored)
+    if missed:
+        lines += ["## Answerable questions whose answer holds no gold answer", "",
                   "| question | rank of gold file | status | F1 | answer |",
                   "| --- | --- | --- | --- | --- |"]
         lines += [f"| {_cell(s.question)} | {s.rank or '-'} | {s.status} | {s.f1:.2f} | "
-                  f"{_cell(s.answer, 160)} |" for s in worst]
-    wrong = [s for s in scored if not s.answerable and s.status != "not_found"]
-    if wrong:
+                  f"{_cell(s.answer, 160)} |" for s in missed]
+    if answered:
         lines += ["", "## Unanswerable questions that were answered", ""]
-        lines += [f"- {_cell(s.question)} → {_cell(s.answer, 160)}" for s in wrong]
+        lines += [f"- {_cell(s.question)} → {_cell(s.answer, 160)}" for s in answered]
     return "\n".join(lines) + "\n"
 
 
+def worst(scored: Sequence[Scored], n: int = WORST_SHOWN) -> tuple[list[Scored], list[Scored]]:
+    """Up to n answerable questions whose answer holds no gold answer (lowest F1 first, then
+    gold file ranked lowest), and up to n unanswerable questions that got an answer anyway."""
+    missed = sorted((s for s in scored if s.answerable and s.contains < 1),
+                    key=lambda s: (s.f1, -(s.rank or DEPTH + 1)))
+    answered = [s for s in scored if not s.answerable and s.status != "not_found"]
+    return missed[:n], answered[:n]
+
+
 def _cell(text: str, limit: int = 100) -> str:
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Question or answer text for a table cell: one line, shortened, and escaped, since the
+    question file and the documents are not trusted (no live links or images in the report)."""
+    text = " ".join(text.split())
+    return escape_markdown(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def chart(summary: dict, path: Path, title: str = "Footnote evaluation") -> Path:

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st  # noqa: TID251
 
 from app.history import Turn
-from app.ui.safe_text import answer_markdown, escape_markdown
+from app.safe_text import answer_markdown, escape_markdown
 from app.ui.sources import closest_passages, show_document, source_card
 from vectorstore.index import Index
 

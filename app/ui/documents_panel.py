@@ -10,9 +10,9 @@ import streamlit as st  # noqa: TID251
 
 from app.config import Settings
 from app.errors import FootnoteError
+from app.safe_text import escape_markdown, plain_label
 from app.ui import session
 from app.ui.progress import BarProgress
-from app.ui.safe_text import escape_markdown, plain_label
 from app.ui.seeding import SEEDS, index_seeds
 from app.ui.uploads import ALLOWED_TYPES, UploadResult, ingest_uploads, remove_document
 from vectorstore.index import Index

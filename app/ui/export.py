@@ -13,7 +13,7 @@ from typing import Any
 
 from app.citations import MARKER
 from app.history import Turn
-from app.ui.safe_text import escape_markdown
+from app.safe_text import escape_markdown
 
 _STATUS = {"partial": "Partial answer", "not_found": "Not found in the documents"}
 

@@ -1,4 +1,5 @@
-"""Ingest progress on the page: an `st.progress` bar fed through ingest's `Progress` protocol."""
+"""Progress on the page: `st.progress` bars fed by ingest (files done, through its `Progress`
+protocol) and by an evaluation (questions answered, through its `(done, total)` callback)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,15 @@ class BarProgress:
         self.bar.progress(min(share, 1.0),
                           text=f"{self.files} of {self.total} {self.what}, "
                                f"{self.chunks} passages embedded")
+
+
+class QuestionBar:
+    """Evaluation progress, the `(done, total)` callback of `evaluate`: "Question 3 of 20…"."""
+
+    def __init__(self, bar: DeltaGenerator) -> None:
+        self.bar = bar
+
+    def __call__(self, done: int, total: int) -> None:
+        text = (f"Question {done + 1} of {total}…" if done < total
+                else f"{total} questions answered; writing the report…")
+        self.bar.progress(done / total if total else 1.0, text=text)

@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st  # noqa: TID251
 
+from app.safe_text import escape_markdown, plain_label
 from app.ui.highlight import Spans, document_html, locate, passage_html, text_html
-from app.ui.safe_text import escape_markdown, plain_label
 from vectorstore.index import Index
 
 GONE = "This document is no longer indexed as it was when the answer was written."

@@ -1,7 +1,8 @@
 """The web chat in a real browser (Debian's Chromium through Playwright) against a real
 `streamlit run`: ask, stream, open a citation at its quote, upload and ask about the upload,
-and make sure hostile documents never run code or load anything. Screenshots go to
-tests/artifacts/. Realistic backends: the local embedding model, extractive answers."""
+make sure hostile documents never run code or load anything, and run an evaluation on the
+Evaluate page. Screenshots go to tests/artifacts/. Realistic backends: the local embedding
+model, extractive answers."""
 
 from __future__ import annotations
 
@@ -168,3 +169,21 @@ def test_hostile_documents_never_run_or_load_anything(page) -> None:
     assert buttons.count() >= 2
     page.screenshot(path=str(ARTIFACTS / "hostile-answers.png"), full_page=True)
     assert_nothing_ran(page)
+
+
+def test_evaluate_page_drafts_runs_and_shows_the_chart(page) -> None:
+    page.get_by_role("link", name="Evaluate").click()
+    page.get_by_text("Draft questions from the documents").click()
+    number = page.get_by_label("Draft N questions from the indexed documents")
+    number.fill("5")
+    number.press("Enter")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    page.get_by_role("button", name="Run the evaluation").click()
+    chart = page.locator("[data-testid='stImage'] img")
+    chart.wait_for(timeout=240_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert "5 questions" in page.locator("[data-testid='stMain']").inner_text()
+    assert page.get_by_role("button", name="report.md").count() == 1
+    assert page.fn_outside == []
+    page.screenshot(path=str(ARTIFACTS / "evaluate.png"), full_page=True)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.ui.safe_text import answer_markdown, escape_markdown, neutralise_links, plain_label
+from app.safe_text import answer_markdown, escape_markdown, neutralise_links, plain_label
 
 pytestmark = pytest.mark.unit
 
