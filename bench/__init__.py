@@ -13,8 +13,11 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def peak_rss_mb() -> int:
-    """This process's peak resident memory so far (Linux reports ru_maxrss in KiB)."""
-    import resource
+def memory_mb(field: str = "VmHWM") -> float:
+    """`VmHWM` (this process's own peak resident memory) or `VmRSS` (now), from /proc. Not
+    ru_maxrss: on Linux a spawned child inherits its parent's peak across exec."""
+    import re
 
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    status = Path("/proc/self/status").read_text()
+    found = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    return round(int(found.group(1)) / 1024, 1) if found else float("nan")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.config import load_settings
 from app.evaluation.squad import load_paragraphs, write_corpus
-from bench import SQUAD, machine, peak_rss_mb
+from bench import SQUAD, machine, memory_mb
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -70,7 +70,7 @@ def main() -> None:
         "unchanged_rerun_seconds": round(second.seconds, 3),
         "rerun_speedup": round(first.seconds / second.seconds, 1),
         "batch": batch,
-        "peak_rss_mb": peak_rss_mb(), "machine": machine(),
+        "peak_rss_mb": memory_mb(), "machine": machine(),
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "ingest.json").write_text(json.dumps(figures, indent=2) + "\n")

@@ -30,7 +30,7 @@ from langchain_chroma import Chroma
 from app.config import load_settings
 from app.evaluation.metrics import mean_reciprocal_rank, percentile, recall_at
 from app.evaluation.squad import load_paragraphs, write_corpus
-from bench import SQUAD, machine, peak_rss_mb
+from bench import SQUAD, machine, memory_mb
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -124,7 +124,7 @@ def main() -> None:
         "target_recall_gain_met": gain >= 5.0,
         "target_hybrid_p95_met": results["hybrid"]["p95_ms"] <= 60.0,
         "total_seconds": round(time.perf_counter() - started, 1),
-        "peak_rss_mb": peak_rss_mb(), "machine": machine(),
+        "peak_rss_mb": memory_mb(), "machine": machine(),
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "retrieval.json").write_text(json.dumps(figures, indent=2) + "\n")

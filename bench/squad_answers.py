@@ -24,7 +24,7 @@ from app.config import load_settings
 from app.evaluation.evaluate import evaluate
 from app.evaluation.questions import Question, load_questions
 from app.evaluation.squad import load_paragraphs, questions_of, write_corpus
-from bench import SQUAD, machine, peak_rss_mb
+from bench import SQUAD, machine, memory_mb
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -84,7 +84,7 @@ def main() -> None:
             rows.append(run("seeds", seeds_settings, seeds_index, backend, load_questions(GOLD),
                             "tests/data/gold_seeds.jsonl"))
     figures = {"runs": rows, "squad_chunks": report.chunks,
-               "peak_rss_mb": peak_rss_mb(), "machine": machine(),
+               "peak_rss_mb": memory_mb(), "machine": machine(),
                "total_seconds": round(time.perf_counter() - started)}
     OUT.mkdir(exist_ok=True)
     (OUT / "answers.json").write_text(json.dumps(figures, indent=2) + "\n")
