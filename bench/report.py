@@ -14,6 +14,9 @@ from typing import Any
 OUT = Path(__file__).resolve().parent / "out"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 CHARTS = DOCS / "benchmarks"
+ANSWER_FIGURES = [("answers", "exact_match"), ("answers", "f1"), ("answers", "contains"),
+                  ("citations", "precision"), ("citations", "recall"),
+                  ("citations", "cites_gold_source")]
 METHOD_NAMES = {"hybrid": "Footnote hybrid (dense + BM25, RRF)", "dense": "Footnote dense only",
                 "keyword": "Footnote keyword only (BM25)",
                 "baseline": "plain `langchain_chroma` similarity search"}
@@ -28,6 +31,16 @@ def load(name: str) -> Any:
 
 def shown(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def table(header: list[str], rows: list[list[object]]) -> list[str]:
+    """A Markdown table's lines."""
+    return [f"| {' | '.join(header)} |", "|" + " --- |" * len(header),
+            *(f"| {' | '.join(map(str, row))} |" for row in rows)]
+
+
+def pair(a: float, b: float, digits: int = 1) -> str:
+    return f"{a:.{digits}f} / {b:.{digits}f}"
 
 
 def bars(path: Path, title: str, groups: list[str], series: dict[str, list[float | None]],
@@ -72,15 +85,12 @@ def retrieval_section(r: dict) -> list[str]:
         f"(one file each, {r['chunks']:,} chunks), local all-MiniLM-L6-v2 for every method. A "
         "question is found at rank r when its paragraph's file is the r-th distinct file "
         "retrieved; MRR over the first 20 files. Latency: one search call, query embedding "
-        "included.", "",
-        "| method | recall@1 | recall@5 | recall@20 | MRR | p50 ms | p95 ms |",
-        "| --- | --- | --- | --- | --- | --- | --- |"]
-    for m in order:
-        f = methods[m]
-        lines.append(f"| {METHOD_NAMES[m]} | {f['recall@1']:.3f} | {f['recall@5']:.3f} | "
-                     f"{f['recall@20']:.3f} | {f['mrr']:.3f} | {f['p50_ms']:.1f} | "
-                     f"{f['p95_ms']:.1f} |")
+        "included.", ""]
     metrics = ["recall@1", "recall@5", "recall@20", "mrr"]
+    lines += table(["method", "recall@1", "recall@5", "recall@20", "MRR", "p50 ms", "p95 ms"],
+                   [[METHOD_NAMES[m], *(f"{methods[m][k]:.3f}" for k in metrics),
+                     f"{methods[m]['p50_ms']:.1f}", f"{methods[m]['p95_ms']:.1f}"]
+                    for m in order])
     lines += ["", bars(CHARTS / "retrieval.png", "Retrieval on SQuAD v1.1 dev",
                        ["recall@1", "recall@5", "recall@20", "MRR"],
                        {m: [methods[m][k] for k in metrics] for m in order}), "",
@@ -105,24 +115,20 @@ def answers_section(a: dict) -> list[str]:
         "(precision 1.00, recall 0.68 on 55 labelled pairs), so these figures show what a "
         "reader is shown, not an independent human judgement. Refusal accuracy needs questions "
         "the documents cannot answer, which SQuAD lacks: it comes from the seeds gold set "
-        "(8 of its 28 questions).", "",
-        "| question set | backend | n | EM | F1 | contains | citation precision | "
-        "citation recall | refusal accuracy | answered as `not_found` | p50 ms | p95 ms |",
-        "|" + " --- |" * 12]
-    for r in runs:
-        c = r["counts"]
-        lines.append(
-            f"| {r['set']} | {r['backend']} | {r['n']} | {shown(r['answers']['exact_match'])} | "
-            f"{shown(r['answers']['f1'])} | {shown(r['answers']['contains'])} | "
-            f"{shown(r['citations']['precision'])} | {shown(r['citations']['recall'])} | "
-            f"{shown(r['refusal_accuracy'])} | {c['refused_answerable']}/{c['answerable']} | "
-            f"{r['latency']['p50_ms']:.0f} | {r['latency']['p95_ms']:.0f} |")
+        "(8 of its 28 questions).", ""]
+    lines += table(
+        ["question set", "backend", "n", "EM", "F1", "contains", "citation precision",
+         "citation recall", "cites a gold source", "refusal accuracy",
+         "answerable answered `not_found`", "p50 / p95 ms"],
+        [[r["set"], r["backend"], r["n"],
+          *(shown(r[sec][key]) for sec, key in ANSWER_FIGURES), shown(r["refusal_accuracy"]),
+          f"{r['counts']['refused_answerable']}/{r['counts']['answerable']}",
+          pair(r["latency"]["p50_ms"], r["latency"]["p95_ms"], 0)] for r in runs])
     squad = [r for r in runs if r["set"] == "squad"]
-    keys = [("answers", "exact_match"), ("answers", "f1"), ("answers", "contains"),
-            ("citations", "precision"), ("citations", "recall")]
     lines += ["", bars(CHARTS / "answers.png", f"Answers on SQuAD ({squad[0]['n']} questions)",
-                       ["EM", "F1", "contains", "cit. precision", "cit. recall"],
-                       {r["backend"]: [r[s][k] for s, k in keys] for r in squad}), ""]
+                       ["EM", "F1", "contains", "cit. precision", "cit. recall", "cites gold"],
+                       {r["backend"]: [r[s][k] for s, k in ANSWER_FIGURES] for r in squad}),
+              ""]
     for r in runs:
         if r["backend"] == "local":
             used = ", ".join(f"{name} {count}"
@@ -140,15 +146,14 @@ def latency_section(rows: list[dict]) -> list[str]:
         "## Answer latency", "",
         "The 28 seeds gold questions, models warmed up: from the question to the first streamed "
         "token and to the checked answer. *Own answer kept*: the model's answer passed the "
-        "citation check (otherwise the supporting sentences were shown instead).", "",
-        "| backend | first token p50 / p95 ms | total p50 / p95 ms | prompt tokens (mean) | "
-        "right source cited | `not_found` when unanswerable | own answer kept |",
-        "|" + " --- |" * 7]
-    for r in rows:
-        lines.append(f"| {r['llm']} | {r['first_token_p50_ms']} / {r['first_token_p95_ms']} | "
-                     f"{r['total_p50_ms']} / {r['total_p95_ms']} | {r['prompt_tokens_mean']} | "
-                     f"{r['right_source']} | {r['not_found_when_unanswerable']} | "
-                     f"{r['own_answer_kept']} |")
+        "citation check (otherwise the supporting sentences were shown instead).", ""]
+    lines += table(
+        ["backend", "first token p50 / p95 ms", "total p50 / p95 ms", "prompt tokens (mean)",
+         "right source cited", "`not_found` when unanswerable", "own answer kept"],
+        [[r["llm"], pair(r["first_token_p50_ms"], r["first_token_p95_ms"], 0),
+          pair(r["total_p50_ms"], r["total_p95_ms"], 0), r["prompt_tokens_mean"],
+          r["right_source"], r["not_found_when_unanswerable"], r["own_answer_kept"]]
+         for r in rows])
     return [*lines, ""]
 
 
@@ -177,22 +182,19 @@ def scale_section(sc: dict) -> list[str]:
         f"adds chunks ÷ {sc['real_model_chunks_per_s']} chunks/s (the model's own rate, measured "
         "in the same run). Query latency: `Retriever.search(k=5)`, query embedding included, "
         f"{sc['questions']} SQuAD questions per mode. Memory: the process's own peak (VmHWM).",
-        "",
-        "| chunks | files | store+index chunks/s | hybrid p50 / p95 ms | dense p50 / p95 ms | "
-        "keyword p50 / p95 ms | peak memory MB | after ingest MB | index on disk MB |",
-        "|" + " --- |" * 9]
-    for r in rows:
-        q = r["query_ms"]
-        lines.append(
-            f"| {r['chunks']:,} | {r['files']:,} | {r['store_index_chunks_per_s']:.0f} | "
-            + " | ".join(f"{q[m]['p50_ms']:.1f} / {q[m]['p95_ms']:.1f}"
-                         for m in ("hybrid", "dense", "keyword"))
-            + f" | {r['peak_rss_mb']:.0f} | {r['rss_after_ingest_mb']:.0f} | "
-              f"{r['index_disk_mb']:.0f} |")
+        ""]
+    modes = ("hybrid", "dense", "keyword")
+    lines += table(
+        ["chunks", "files", "store+index chunks/s", *(f"{m} p50 / p95 ms" for m in modes),
+         "peak memory MB", "after ingest MB", "index on disk MB"],
+        [[f"{r['chunks']:,}", f"{r['files']:,}", f"{r['store_index_chunks_per_s']:.0f}",
+          *(pair(r["query_ms"][m]["p50_ms"], r["query_ms"][m]["p95_ms"]) for m in modes),
+          f"{r['peak_rss_mb']:.0f}", f"{r['rss_after_ingest_mb']:.0f}",
+          f"{r['index_disk_mb']:.0f}"] for r in rows])
     labels = [f"{r['chunks'] // 1000}k chunks" for r in rows]
     lines += ["", bars(CHARTS / "scale.png", "Query latency p95 (ms)", labels,
-                       {m: [r["query_ms"][m]["p95_ms"] for r in rows]
-                        for m in ("hybrid", "dense", "keyword")}, ylabel="ms", ymax=None), "",
+                       {m: [r["query_ms"][m]["p95_ms"] for r in rows] for m in modes},
+                       ylabel="ms", ymax=None), "",
               "Dense search stays flat (HNSW; most of its time is embedding the question). "
               "Keyword search (SQLite FTS5, BM25 over every chunk holding any question word) "
               "grows with the number of matching chunks, and with it hybrid search: above about "
