@@ -21,7 +21,7 @@ test: $(VENV)/.dev-installed /usr/bin/chromium
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
-# Every benchmark, one after the other (about 75 minutes on 2 cores), then docs/benchmarks.md.
+# Every benchmark, one after the other (about 50 minutes on 2 cores), then docs/benchmarks.md.
 # Run it on an otherwise idle machine: the latency figures count.
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.ingest

@@ -98,8 +98,8 @@ def retrieval_section(r: dict) -> list[str]:
               "the plain baseline. On SQuAD, whose questions reuse the paragraph's words, keyword "
               "search alone is strong (best recall@1 and MRR); hybrid keeps that and adds the "
               "dense model's paraphrase matches at depth. "
-              f"Run time {r['total_seconds'] / 60:.0f} min; peak memory "
-              f"{r.get('peak_rss_mb', 'n/a')} MB.", ""]
+              f"Run time {r['total_seconds'] / 60:.0f} min; peak memory {r['peak_rss_mb']:.0f} MB.",
+              ""]
     return lines
 
 
@@ -137,7 +137,7 @@ def answers_section(a: dict) -> list[str]:
                          f"{used}. When SmolLM2-135M's own answer fails the citation check, the "
                          "supporting sentences are shown instead, marked `extractive`.")
     lines += ["", f"Run time {a['total_seconds'] / 60:.0f} min; peak memory "
-              f"{a['peak_rss_mb']} MB.", ""]
+              f"{a['peak_rss_mb']:.0f} MB.", ""]
     return lines
 
 
@@ -166,7 +166,7 @@ def ingest_section(i: dict) -> list[str]:
         f"for the embedding model alone on the same chunks, an overhead of "
         f"{i['pipeline_overhead_pct']} %. Re-running on the unchanged folder takes "
         f"{i['unchanged_rerun_seconds']} s ({i['rerun_speedup']:.0f}× faster). Peak memory "
-        f"{i.get('peak_rss_mb', 'n/a')} MB.", ""]
+        f"{i['peak_rss_mb']:.0f} MB.", ""]
 
 
 def scale_section(sc: dict) -> list[str]:
@@ -184,6 +184,7 @@ def scale_section(sc: dict) -> list[str]:
         f"{sc['questions']} SQuAD questions per mode. Memory: the process's own peak (VmHWM).",
         ""]
     modes = ("hybrid", "dense", "keyword")
+    largest = max(rows, key=lambda r: r["chunks"])
     lines += table(
         ["chunks", "files", "store+index chunks/s", *(f"{m} p50 / p95 ms" for m in modes),
          "peak memory MB", "after ingest MB", "index on disk MB"],
@@ -197,9 +198,10 @@ def scale_section(sc: dict) -> list[str]:
                        ylabel="ms", ymax=None), "",
               "Dense search stays flat (HNSW; most of its time is embedding the question). "
               "Keyword search (SQLite FTS5, BM25 over every chunk holding any question word) "
-              "grows with the number of matching chunks, and with it hybrid search: above about "
-              "50k chunks its p95 passes 60 ms. Every text occurs once per copy here, so the "
-              "index holds more near-duplicates than a real corpus of that size would.", ""]
+              "grows with the number of matching chunks, and with it hybrid search: "
+              f"{largest['query_ms']['hybrid']['p95_ms']:.0f} ms p95 at "
+              f"{largest['chunks']:,} chunks. Every text occurs once per copy here, so the index "
+              "holds more near-duplicates than a real corpus of that size would.", ""]
     return lines
 
 
