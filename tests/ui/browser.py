@@ -6,6 +6,7 @@ system's `/usr/bin/chromium`.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -17,9 +18,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app" / "streamlit_app.py"
 CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots, git-ignored
+# Marks for a module of browser tests: skipped, saying why, where Playwright or chromium is missing.
+BROWSER_TEST = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
+                       reason="pip install playwright (never `playwright install`: the tests "
+                              "use Debian's /usr/bin/chromium)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"{CHROMIUM} missing: apt-get install -y chromium"),
+]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"

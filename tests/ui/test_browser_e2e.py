@@ -7,13 +7,12 @@ model, extractive answers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.ui.browser import (
-    CHROMIUM,
-    ROOT,
+    ARTIFACTS,
+    BROWSER_TEST,
     app_env,
     ask,
     chromium,
@@ -22,13 +21,8 @@ from tests.ui.browser import (
     streamlit_server,
 )
 
-pytest.importorskip("playwright.sync_api", reason="pip install playwright (never `playwright "
-                    "install`: the tests use Debian's /usr/bin/chromium)")
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason=f"{CHROMIUM} missing: apt-get install -y chromium")]
+pytestmark = BROWSER_TEST
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
 Q_TONOYAN = "Which Armenian defence minister tendered his resignation?"
 TONOYAN_QUOTE = "Armenian Defence Minister Davit Tonoyan has tendered his resignation"
 PAYLOAD = "<img src=x onerror=window.__pwned=1> <script>window.__pwned=2</script>"

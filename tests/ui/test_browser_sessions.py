@@ -27,11 +27,11 @@ from pathlib import Path
 import pytest
 
 from tests.ui.browser import (
+    ARTIFACTS,
+    BROWSER_TEST,
     CHAT_BOX,
-    CHROMIUM,
     MESSAGE,
     READY,
-    ROOT,
     app_env,
     ask,
     chromium,
@@ -41,13 +41,8 @@ from tests.ui.browser import (
     streamlit_server,
 )
 
-pytest.importorskip("playwright.sync_api", reason="pip install playwright (never `playwright "
-                    "install`: the tests use Debian's /usr/bin/chromium)")
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason=f"{CHROMIUM} missing: apt-get install -y chromium")]
+pytestmark = BROWSER_TEST
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
 SIDEBAR = "[data-testid='stSidebar']"
 CHAT_BUTTONS = f"{SIDEBAR} [class*='st-key-chat-'] button"  # chats_panel keys them chat-<id>
 DOC_LIST = f"{SIDEBAR} [data-testid='stExpander']:has-text('Indexed documents')"
