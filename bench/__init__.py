@@ -3,6 +3,7 @@
 from pathlib import Path
 
 SQUAD = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad" / "dev-v1.1.json"
+SEEDS_GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "gold_seeds.jsonl"
 
 
 def machine() -> str:

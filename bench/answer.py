@@ -28,7 +28,9 @@ from pathlib import Path
 from app.answer import Answerer
 from app.config import load_settings
 from app.evaluation.metrics import percentile
+from app.evaluation.questions import Question, load_questions
 from app.llm import default_gguf
+from bench import SEEDS_GOLD
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -37,21 +39,21 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def measure(answerer: Answerer, gold: list[dict]) -> dict:
+def measure(answerer: Answerer, gold: list[Question]) -> dict:
     answerer.ask("Who is Anar Susali?")  # warm-up: model loads and first-call caches
     first, total, prompt, right, refused, own = [], [], [], 0, 0, 0
     for item in gold:
-        answer = answerer.ask(item["question"])
+        answer = answerer.ask(item.question)
         first.append(answer.timings.get("first_token_ms", answer.timings["total_ms"]))
         total.append(answer.timings["total_ms"])
         prompt.append(answer.prompt_tokens)
         own += answer.llm == answerer.backends[0].name and answer.status != "not_found"
-        if item["answers"]:
+        if item.answerable:
             right += answer.status != "not_found" and bool(
-                {c.source for c in answer.citations} & set(item["gold_sources"]))
+                {c.source for c in answer.citations} & set(item.gold_sources))
         else:
             refused += answer.status == "not_found"
-    answerable = sum(bool(g["answers"]) for g in gold)
+    answerable = sum(g.answerable for g in gold)
     return {
         "llm": answerer.backends[0].name, "questions": len(gold),
         "first_token_p50_ms": round(percentile(first, 0.5)),
@@ -92,8 +94,7 @@ def main() -> None:
     parser.add_argument("--backends", default="extractive,local")
     parser.add_argument("--server", action="store_true")
     args = parser.parse_args()
-    gold = [json.loads(line) for line in
-            (ROOT / "tests/data/gold_seeds.jsonl").read_text().splitlines() if line.strip()]
+    gold = load_questions(SEEDS_GOLD)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(data_dir=Path(tmp), embeddings="local")

@@ -29,6 +29,7 @@ from langchain_chroma import Chroma
 
 from app.config import load_settings
 from app.evaluation.metrics import mean_reciprocal_rank, percentile, recall_at
+from app.evaluation.runner import DEPTH  # distinct sources ranked per question
 from app.evaluation.squad import load_paragraphs, write_corpus
 from bench import SQUAD, machine, memory_mb
 from ingest.sync import Indexer
@@ -37,7 +38,6 @@ from vectorstore.index import Index
 from vectorstore.retrieval import Retriever
 
 OUT = Path(__file__).resolve().parent / "out"
-DEPTH = 20  # distinct sources ranked per question
 BASELINE_CHUNKS = 40  # chunks the baseline asks for, to reach DEPTH distinct sources
 METHODS = ("dense", "keyword", "hybrid", "baseline")
 Search = Callable[[str], list[str]]

@@ -40,7 +40,7 @@ import numpy as np
 
 from app.config import load_settings
 from app.evaluation.metrics import percentile
-from app.evaluation.squad import Paragraph, load_paragraphs
+from app.evaluation.squad import Paragraph, load_paragraphs, questions_of
 from bench import SQUAD, machine, memory_mb
 from ingest.parse import parse_document
 from ingest.sync import Indexer
@@ -169,9 +169,9 @@ def write_corpus(groups: list[list[Paragraph]], counts: list[int], target: int,
     return files, planned, used
 
 
-def questions_of(squad: Path, n: int) -> tuple[list[str], list[str]]:
+def spread_questions(squad: Path, n: int) -> tuple[list[str], list[str]]:
     """`n` questions spread evenly over the set, and WARM_UP others beside them."""
-    every = [q["question"].strip() for p in load_paragraphs(squad) for q in p.questions]
+    every = [q.question for q in questions_of(load_paragraphs(squad))]
     stride = max(1, len(every) // (n + 1))
     return every[::stride][:n], every[1::stride][:WARM_UP]
 
@@ -204,7 +204,7 @@ def run_scale(target: int, squad: Path, n_questions: int) -> dict[str, Any]:
     model.warm_up()  # loading the model is not ingest time
     embedder = ReplayEmbedder(model)
     groups = groups_of(squad)
-    questions, warm_up = questions_of(squad, n_questions)
+    questions, warm_up = spread_questions(squad, n_questions)
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(data_dir=Path(tmp) / "data", embeddings="local")
         index = Index(settings, embedder)

@@ -24,14 +24,13 @@ from app.config import load_settings
 from app.evaluation.evaluate import evaluate
 from app.evaluation.questions import Question, load_questions
 from app.evaluation.squad import load_paragraphs, questions_of, write_corpus
-from bench import SQUAD, machine, memory_mb
+from bench import SEEDS_GOLD, SQUAD, machine, memory_mb
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).resolve().parent / "out"
-GOLD = ROOT / "tests" / "data" / "gold_seeds.jsonl"
 
 
 def progress_every(label: str, step: int = 25):
@@ -80,8 +79,9 @@ def main() -> None:
         seeds_settings = load_settings(data_dir=Path(tmp) / "seeds", embeddings="local")
         seeds_index = Index(seeds_settings, embedder)
         Indexer(seeds_index).ingest([ROOT / "seeds"])
+        gold = load_questions(SEEDS_GOLD)
         for backend in backends:
-            rows.append(run("seeds", seeds_settings, seeds_index, backend, load_questions(GOLD),
+            rows.append(run("seeds", seeds_settings, seeds_index, backend, gold,
                             "tests/data/gold_seeds.jsonl"))
     figures = {"runs": rows, "squad_chunks": report.chunks,
                "peak_rss_mb": memory_mb(), "machine": machine(),
