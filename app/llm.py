@@ -25,10 +25,6 @@ from vectorstore.retrieval import Passage
 
 Turn = tuple[str, str]  # (question, answer)
 
-# See vectorstore/embeddings.py: idle OpenMP threads must not spin while llama.cpp works.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-
 @dataclass(frozen=True)
 class Source:
     """A numbered source as the model sees it: `text` may be only the sentences that matter."""
@@ -247,19 +243,22 @@ class ScriptedBackend(ChatBackend):
             yield word if i == 0 else " " + word
 
 
+def resolve_choice(settings: Settings, choice: str) -> str:
+    """What `auto` stands for here: openai when a key or server is set, else the local model
+    when installed, else extractive. Other choices stand for themselves."""
+    if choice != "auto":
+        return choice
+    if settings.openai_api_key or settings.openai_base_url:
+        return "openai"
+    return "local" if local_available(settings) else "extractive"
+
+
 def make_backends(settings: Settings, scorer: Scorer, choice: str | None = None) -> list[Backend]:
     """The backend to ask first, then the one to fall back to when it is unavailable: for
     `openai`, the local model when installed, else the extractive backend."""
     from app.extractive import ExtractiveBackend
 
-    choice = choice or settings.llm
-    if choice == "auto":
-        if settings.openai_api_key or settings.openai_base_url:
-            choice = "openai"
-        elif local_available(settings):
-            choice = "local"
-        else:
-            choice = "extractive"
+    choice = resolve_choice(settings, choice or settings.llm)
     factories: dict[str, Callable[[], Backend]] = {
         "openai": lambda: OpenAIBackend(settings),
         "local": lambda: LocalBackend(settings),

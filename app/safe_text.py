@@ -19,7 +19,6 @@ from app.citations import MARKER
 _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
 _LEADING_SPACE = re.compile(r"(?m)^[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_LINK_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
 
 
 def escape_markdown(text: str) -> str:
@@ -41,13 +40,6 @@ def plain_label(text: str, limit: int = 80) -> str:
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
     return escape_markdown(flat)
-
-
-def neutralise_links(text: str) -> str:
-    """Plain text with dangerous link schemes defused (`javascript:` -> `javascript\u200b:`),
-    for places that show text verbatim but might be copied into a renderer (exports, titles).
-    Use `escape_markdown` for anything Streamlit renders as Markdown."""
-    return _LINK_SCHEME.sub(lambda m: m.group(1) + "\u200b:", text)
 
 
 def answer_markdown(answer: str, anchor_prefix: str | None = None) -> str:

@@ -41,17 +41,13 @@ class Index:
             self.manifest.close()
 
     def is_empty(self) -> bool:
-        return not self.manifest.files()
+        return not self.manifest.has_files()
 
     def sources(self) -> list[SourceInfo]:
-        infos = []
-        for record in self.manifest.files():
-            content = self.manifest.content(record.sha256)
-            infos.append(SourceInfo(
-                source=record.source, path=record.path, sha256=record.sha256,
-                title=content.title if content else "", chunks=content.chunks if content else 0,
-            ))
-        return infos
+        """Every indexed file with its title and chunk count (the UI asks on every rerun: one
+        query, and the documents' texts are not read)."""
+        return [SourceInfo(source=source, path=path, sha256=sha, title=title, chunks=chunks)
+                for source, path, sha, title, chunks in self.manifest.file_listing()]
 
 
 def _manifest_name(settings: Settings) -> str:

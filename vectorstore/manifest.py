@@ -115,6 +115,15 @@ class Manifest:
     def files(self) -> list[FileRecord]:
         return [FileRecord(*r) for r in self._db.execute("SELECT * FROM files ORDER BY source")]
 
+    def has_files(self) -> bool:
+        return self._db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
+
+    def file_listing(self) -> list[tuple[str, str, str, str, int]]:
+        """(source, path, sha256, title, chunks) per file, by source: one query, no texts."""
+        return self._db.execute(
+            "SELECT f.source, f.path, f.sha256, coalesce(c.title, ''), coalesce(c.chunks, 0) "
+            "FROM files f LEFT JOIN contents c USING (sha256) ORDER BY f.source").fetchall()
+
     def files_under(self, folder: str) -> list[FileRecord]:
         prefix = folder.rstrip("/") + "/"
         rows = self._db.execute(

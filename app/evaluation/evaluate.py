@@ -20,6 +20,7 @@ class Outcome:
     summary: dict
     scored: list[Scored]
     report: Path  # report.md; chart.png, summary.json and results.jsonl lie beside it
+    setup: dict  # what the run used: questions, backend asked, k, strict, embeddings...
 
     @property
     def chart(self) -> Path:
@@ -59,4 +60,4 @@ def evaluate(answerer: Answerer, questions: Sequence[Question], folder: Path, so
         "run time": f"{time.perf_counter() - started:.0f} s",
     }
     write_questions(questions, folder / "questions.jsonl")
-    return Outcome(summary, scored, write_report(folder, summary, scored, setup))
+    return Outcome(summary, scored, write_report(folder, summary, scored, setup), setup)

@@ -25,7 +25,7 @@ def chats_panel(store: ChatStore, owner: str) -> None:
         st.button(plain_label(chat.title, 42), key=f"chat-{chat.id}", width="stretch",
                   type="primary" if chat.id == current else "tertiary",
                   on_click=session.open_chat, args=(chat.id,))
-    chat = store.chat(owner, current) if current else None
+    chat = next((c for c in chats if c.id == current), None)  # all the owner's chats are here
     if chat is None:
         return
     turns = store.turns(owner, chat.id)

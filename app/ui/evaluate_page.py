@@ -16,12 +16,12 @@ from app.errors import FootnoteError
 from app.evaluation.drafting import draft_questions
 from app.evaluation.evaluate import evaluate, report_folder
 from app.evaluation.questions import Question, QuestionSetError
+from app.llm import resolve_choice
 from app.safe_text import escape_markdown
 from app.ui.evaluate_view import EvalRun, show_outcome
 from app.ui.page import Frame
 from app.ui.progress import QuestionBar
 from app.ui.question_file import MAX_MB, describe, read_question_file
-from app.ui.settings_panel import resolved_backend
 from app.ui.uploads import safe_name
 
 LAST = "fn_eval_last"
@@ -42,7 +42,7 @@ def evaluate_page(frame: Frame) -> None:
         return
     load = _question_source(frame)
     chosen = frame.chosen
-    backend = resolved_backend(frame.settings, chosen.backend)
+    backend = resolve_choice(frame.settings, chosen.backend)
     shown = backend if backend == chosen.backend else f"{chosen.backend} → {backend}"
     st.caption(f"Answers with backend **{escape_markdown(shown)}**, k = {chosen.k}, strict "
                f"{'on' if chosen.strict else 'off'} (change them under Answer settings).")
@@ -110,6 +110,4 @@ def _run(frame: Frame, load: Questions) -> None:
         st.error(escape_markdown(str(exc)), icon=":material/error:")
         return
     bar.empty()
-    st.session_state[LAST] = EvalRun(outcome=outcome, source=source,
-                                     backend=answerer.backends[0].name, k=frame.chosen.k,
-                                     strict=answerer.settings.strict)
+    st.session_state[LAST] = EvalRun(outcome=outcome)

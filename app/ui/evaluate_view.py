@@ -29,10 +29,22 @@ class EvalRun:
     """The last evaluation of a session, kept in its state so a rerun shows it again."""
 
     outcome: Outcome
-    source: str  # where the questions came from
-    backend: str  # the backend asked (as `evaluate` records it)
-    k: int
-    strict: bool
+
+    @property
+    def source(self) -> str:  # where the questions came from
+        return self.outcome.setup["questions"]
+
+    @property
+    def backend(self) -> str:  # the backend asked
+        return self.outcome.setup["backend asked"]
+
+    @property
+    def k(self) -> int:
+        return self.outcome.setup["k"]
+
+    @property
+    def strict(self) -> bool:
+        return self.outcome.setup["strict"]
 
     @property
     def folder(self) -> Path:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st  # noqa: TID251
 
 from app.config import Settings
-from app.llm import local_available
+from app.llm import resolve_choice
 
 BACKENDS = ["auto", "openai", "local", "extractive"]
 HELP = {"auto": "OpenAI when a key or server is set, else the local model, else extractive",
@@ -23,15 +23,6 @@ class AnswerSettings:
     strict: bool
 
 
-def resolved_backend(settings: Settings, choice: str) -> str:
-    """What `auto` stands for here, with the same rule as `app.llm.make_backends`."""
-    if choice != "auto":
-        return choice
-    if settings.openai_api_key or settings.openai_base_url:
-        return "openai"
-    return "local" if local_available(settings) else "extractive"
-
-
 def answer_settings(settings: Settings) -> AnswerSettings:
     with st.expander("Answer settings", icon=":material/tune:"):
         default = settings.llm if settings.llm in BACKENDS else "auto"
@@ -39,7 +30,7 @@ def answer_settings(settings: Settings) -> AnswerSettings:
                                key="fn_backend",
                                help="; ".join(f"{k}: {v}" for k, v in HELP.items()))
         if backend == "auto":
-            st.caption(f"auto → {resolved_backend(settings, backend)}")
+            st.caption(f"auto → {resolve_choice(settings, backend)}")
         k = st.slider("Passages per question (k)", 1, max(20, settings.top_k),
                       value=settings.top_k, key="fn_k")
         strict = st.toggle("Strict: leave out claims no source supports", value=settings.strict,

@@ -125,8 +125,7 @@ def ingest_uploads(index: Index, files: Sequence[tuple[str, bytes]], folder: Pat
         if reason:
             results[i] = UploadResult(name, "failed", reason)
             continue
-        path, created = save_upload(name, data, folder, taken)
-        path = Path(os.path.abspath(path))
+        path, created = save_upload(name, data, folder, taken)  # inside the absolute folder
         record = manifest.file(str(path))
         sha = sha256_of(data)
         if record is None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.safe_text import answer_markdown, escape_markdown, neutralise_links, plain_label
+from app.safe_text import answer_markdown, escape_markdown, plain_label
 
 pytestmark = pytest.mark.unit
 
@@ -88,8 +88,3 @@ def test_answer_markers_without_a_safe_anchor_are_plain_badges() -> None:
 def test_labels_are_short_and_escaped() -> None:
     label = plain_label("[x](javascript:y) " + "word " * 40, limit=30)
     assert label.startswith("\\[x\\]\\(javascript\\:y\\)") and label.endswith("…")
-
-
-def test_neutralise_links_defuses_schemes() -> None:
-    assert "javascript:" not in neutralise_links("see javascript:alert(1) and DATA:text")
-    assert "data:" not in neutralise_links("data:text/html").lower()
