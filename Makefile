@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench bench-ingest bench-retrieval bench-answer measure-ui
+.PHONY: run test lint fuzz bench bench-ingest bench-retrieval bench-answer measure-ui
 
 # The app indexes seeds/ itself on its first start, with a progress bar in the page.
 run: $(VENV)/.installed
@@ -20,6 +20,10 @@ test: $(VENV)/.dev-installed /usr/bin/chromium
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+
+# The property tests with fresh random examples (tests run derandomized otherwise); a few minutes.
+fuzz: $(VENV)/.dev-installed
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/unit
 
 # Every benchmark, one after the other (about 50 minutes on 2 cores), then docs/benchmarks.md.
 # Run it on an otherwise idle machine: the latency figures count.

@@ -75,7 +75,11 @@ def split_spans(text: str, start: int, end: int, size: int, overlap: int,
                 length: Counter) -> list[Span]:
     """Chunks of text[start:end] as spans: at most `size` by `length` (summed over pieces)."""
     pieces = _pieces(text, start, end, size, length, SEPARATORS)
-    return [s for s in (strip_span(text, a, b) for a, b in _merge(pieces, size, overlap)) if s]
+    spans: list[Span] = []
+    for span in (strip_span(text, a, b) for a, b in _merge(text, pieces, size, overlap)):
+        if span and not (spans and span[1] <= spans[-1][1]):  # a trailing blank piece
+            spans.append(span)
+    return spans
 
 
 def _pieces(text: str, start: int, end: int, size: int, length: Counter,
@@ -109,16 +113,25 @@ def _cut_points(text: str, start: int, end: int, sep: str) -> list[int]:
     return sorted(set(points))
 
 
-def _merge(pieces: list[tuple[int, int, int]], size: int, overlap: int) -> list[Span]:
-    """Greedily join neighbouring pieces up to `size`; start each new chunk `overlap` back."""
+def _merge(text: str, pieces: list[tuple[int, int, int]], size: int, overlap: int) -> list[Span]:
+    """Greedily join neighbouring pieces up to `size`; start each new chunk `overlap` back.
+
+    The next chunk always starts after the first piece with text of the one just emitted: an
+    overlap window that began with a white-space piece would otherwise be stripped to the same
+    start, and one chunk would be a prefix of the next."""
     chunks: list[Span] = []
     window: list[tuple[int, int, int]] = []
     total = 0
     for piece in pieces:
         if window and total + piece[2] > size:
             chunks.append((window[0][0], window[-1][1]))
-            while window and (total > overlap or total + piece[2] > size):
+            first_text = next((i for i, (a, b, _) in enumerate(window) if not text[a:b].isspace()),
+                              len(window) - 1)
+            popped = 0
+            while window and (popped <= first_text or total > overlap
+                              or total + piece[2] > size):
                 total -= window.pop(0)[2]
+                popped += 1
         window.append(piece)
         total += piece[2]
     if window:

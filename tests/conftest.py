@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from app.config import Settings, load_settings
 
@@ -17,6 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+# `make test` (and so CI) runs Hypothesis derandomized: the same examples every run, so a test
+# never passes or fails by luck. `make fuzz` searches afresh with many more examples; pin what it
+# finds with @example.
+hypothesis_settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("fuzz", max_examples=20_000, deadline=None,
+                                     print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
