@@ -12,6 +12,11 @@ from pathlib import Path
 
 
 class PerThreadSQLite:
+    # Switching a new file to WAL takes an exclusive lock, and SQLite reports "database is locked"
+    # at once (no busy wait) when another thread's connection is being set up at that moment:
+    # connections are opened one at a time.
+    _opening = threading.Lock()
+
     def __init__(self, path: Path, pragmas: Sequence[str] = (), timeout: float = 60) -> None:
         self.path = path
         self.pragmas = tuple(pragmas)
@@ -23,9 +28,10 @@ class PerThreadSQLite:
         db = getattr(self._local, "db", None)
         if db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            for pragma in ("PRAGMA journal_mode=WAL", *self.pragmas):
-                db.execute(pragma)
+            with self._opening:
+                db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+                for pragma in ("PRAGMA journal_mode=WAL", *self.pragmas):
+                    db.execute(pragma)
             self._local.db = db
         return db
 
