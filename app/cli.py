@@ -194,7 +194,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from app.answer import Done, Step, Token
+    from app.answering.types import Done, Step, Token
     from app.render import render_answer
 
     answerer = _answerer(args, settings)
@@ -279,7 +279,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _answerer(args: argparse.Namespace, settings: Settings):
-    from app.answer import Answerer
+    from app.answering.pipeline import Answerer
 
     index = _open(settings)
     if index.is_empty():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from app.answer import Answer
+from app.answering.types import Answer
 
 _STATUS = {"answered": "", "partial": "[partial answer] ", "not_found": "[not found] "}
 

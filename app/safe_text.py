@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import string
 
-from app.citations import MARKER
+from common.text import MARKER
 
 _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
 _LEADING_SPACE = re.compile(r"(?m)^[ \t]+")

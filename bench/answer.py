@@ -25,11 +25,11 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from app.answer import Answerer
+from app.answering.backends.local import default_gguf
+from app.answering.pipeline import Answerer
 from app.config import load_settings
 from app.evaluation.metrics import percentile
 from app.evaluation.questions import Question, load_questions
-from app.llm import default_gguf
 from bench import SEEDS_GOLD
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM

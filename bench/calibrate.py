@@ -16,10 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import app.relevance as rel
+import app.answering.relevance as rel
+from app.answering.relevance import Scorer
+from app.answering.wording import names_found, novel_terms, numbers
 from app.config import load_settings
-from app.relevance import Scorer
-from app.sentences import names_found, novel_terms, numbers, sentence_spans
+from common.text import sentence_spans
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.answer import Answerer
+from app.answering.pipeline import Answerer
 from app.config import load_settings
 from app.evaluation.evaluate import evaluate
 from app.evaluation.questions import Question, load_questions

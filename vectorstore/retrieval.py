@@ -5,29 +5,18 @@ passage, so the reader (and the model) never sees the same sentence twice.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from app.errors import FootnoteError
+from common.text import STOPWORDS, WORD
 from vectorstore.index import Index
 from vectorstore.manifest import ChunkRecord
 
 Mode = Literal["hybrid", "dense", "keyword"]
 RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
 
-_STOPWORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from
-further had has have having he her here hers herself him himself his how i if in into is
-it its itself just me more most my myself no nor not now of off on once only or other our
-ours ourselves out over own same she should so some such than that the their theirs them
-themselves then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your yours yourself
-yourselves did does what's who's
-""".split())
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -49,8 +38,8 @@ class Passage:
 def keyword_terms(text: str) -> list[str]:
     """Distinct non-stopword terms of a query, in order."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
-        if word not in _STOPWORDS:
+    for word in WORD.findall(text.lower()):
+        if word not in STOPWORDS:
             seen.setdefault(word, None)
     return list(seen)
 

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.answering.safety import is_instruction
 from app.evaluation.questions import Question
-from app.safety import is_instruction
-from app.sentences import sentence_spans
+from common.text import sentence_spans
 from vectorstore.index import Index
 
 MIN_WORDS, MAX_WORDS = 8, 40

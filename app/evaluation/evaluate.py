@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.answer import Answerer
+from app.answering.pipeline import Answerer
 from app.evaluation.questions import Question, write_questions
 from app.evaluation.report import write_report
 from app.evaluation.runner import Evaluation, Progress, Scored, summarise

@@ -15,8 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
-from app.answer import DROPPED_NOTE, Answer, Answerer
-from app.citations import MISSING, parse, supported_by
+from app.answering.citations import MISSING, parse, supported_by
+from app.answering.pipeline import DROPPED_NOTE, Answerer
+from app.answering.types import Answer
 from app.evaluation.metrics import (
     contains_answer,
     exact_match,
@@ -27,7 +28,7 @@ from app.evaluation.metrics import (
     token_f1,
 )
 from app.evaluation.questions import Question
-from app.sentences import content_terms
+from common.text import content_terms
 from vectorstore.retrieval import Passage
 
 DEPTH = 20  # distinct sources ranked per question for recall@20 and MRR

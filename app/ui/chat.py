@@ -13,7 +13,8 @@ import streamlit as st  # noqa: TID251
 from streamlit.delta_generator import DeltaGenerator  # noqa: TID251
 from streamlit.elements.lib.mutable_status_container import StatusContainer  # noqa: TID251
 
-from app.answer import Answer, Answerer, Done, Step, Token
+from app.answering.pipeline import Answerer
+from app.answering.types import Answer, Done, Step, Token
 from app.errors import FootnoteError
 from app.history import ChatStore, Turn
 from app.safe_text import escape_markdown

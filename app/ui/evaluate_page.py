@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import streamlit as st  # noqa: TID251
 
+from app.answering.backends.factory import resolve_choice
 from app.errors import FootnoteError
 from app.evaluation.drafting import draft_questions
 from app.evaluation.evaluate import evaluate, report_folder
 from app.evaluation.questions import Question, QuestionSetError
-from app.llm import resolve_choice
 from app.safe_text import escape_markdown
 from app.ui.evaluate_view import EvalRun, show_outcome
 from app.ui.page import Frame

@@ -19,7 +19,7 @@ import streamlit as st  # noqa: TID251
 from streamlit.delta_generator import DeltaGenerator  # noqa: TID251
 from streamlit.navigation.page import StreamlitPage  # noqa: TID251
 
-from app.answer import Answerer
+from app.answering.pipeline import Answerer
 from app.config import Settings, load_settings
 from app.errors import ConfigError, FootnoteError
 from app.history import ChatStore

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.answer import Answer
+from app.answering.types import Answer
 from vectorstore.index import Index
 
 

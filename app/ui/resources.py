@@ -13,10 +13,10 @@ import threading
 
 import streamlit as st  # noqa: TID251
 
-from app.answer import Answerer
+from app.answering.backends.base import Backend
+from app.answering.pipeline import Answerer
 from app.config import Settings
 from app.history import ChatStore
-from app.llm import Backend
 from vectorstore.index import Index
 
 log = logging.getLogger("footnote.ui")

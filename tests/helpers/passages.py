@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.llm import Source
+from app.answering.types import Source
 from vectorstore.retrieval import Passage
 
 PREFIX = "Header text that is not part of any passage. "

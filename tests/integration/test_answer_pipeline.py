@@ -8,9 +8,10 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from app.answer import Answerer, Done, Step, Token
+from app.answering.backends.scripted import ScriptedBackend
+from app.answering.pipeline import Answerer
+from app.answering.types import Done, Source, Step, Token
 from app.errors import LLMUnavailable, StreamInterrupted
-from app.llm import ScriptedBackend, Source
 from ingest.sync import Indexer
 from tests.conftest import SEEDS
 from vectorstore.index import Index

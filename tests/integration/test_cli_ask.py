@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.answer import Answerer
+from app.answering.pipeline import Answerer
 from ingest.sync import Indexer
 from tests.conftest import SEEDS, run_cli
 from vectorstore.index import Index

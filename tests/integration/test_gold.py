@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 
-from app.answer import Answer, Answerer
+from app.answering.pipeline import Answerer
+from app.answering.types import Answer
 from app.config import load_settings
 from ingest.sync import Indexer
 from tests.conftest import ROOT, SEEDS

@@ -10,8 +10,9 @@ import time
 
 import pytest
 
-from app.answer import Answerer, Token
-from app.llm import default_gguf
+from app.answering.backends.local import default_gguf
+from app.answering.pipeline import Answerer
+from app.answering.types import Token
 from ingest.sync import Indexer
 from tests.conftest import SEEDS
 from tests.helpers.openai_server import OpenAICompatibleServer

@@ -34,8 +34,8 @@ WARM_UP = "What happened in Nagorno-Karabakh?"
 
 
 def default_llm() -> str:
+    from app.answering.backends.local import local_available
     from app.config import load_settings
-    from app.llm import local_available
 
     return "local" if local_available(load_settings()) else "extractive"
 

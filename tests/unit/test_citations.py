@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.citations import check, parse
-from app.relevance import Scorer
+from app.answering.citations import check, parse
+from app.answering.relevance import Scorer
 from tests.helpers.passages import PREFIX, sources
 from vectorstore.embeddings import HashingEmbedder
 

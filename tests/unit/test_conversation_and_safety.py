@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.condense import accept_rewrite, is_follow_up, rule_based_rewrite
-from app.safety import is_instruction, neutralise
+from app.answering.condense import accept_rewrite, is_follow_up, rule_based_rewrite
+from app.answering.safety import is_instruction, neutralise
 
 pytestmark = pytest.mark.unit
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from app.answer import DROPPED_NOTE, Answer
-from app.citations import Citation
+from app.answering.pipeline import DROPPED_NOTE
+from app.answering.types import Answer, Citation
 from app.evaluation.metrics import (
     contains_answer,
     exact_match,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import app.relevance as rel
-from app.relevance import Scorer
+import app.answering.relevance as rel
+from app.answering.relevance import Scorer
 from bench.calibrate import support_features, support_quality
 
 pytestmark = pytest.mark.unit

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from common.text import MARKER
+
 # Our prompt wraps sources in <source n="..."> blocks and cites with [n]; a document must not be
 # able to close a block, open a forged one, or carry citation markers of its own.
 _SOURCE_TAG = re.compile(r"<\s*(/?)\s*source\b", re.IGNORECASE)
-_MARKER = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b[^.]{0,30}\b(instructions?|prompts?|rules|"
@@ -27,7 +28,7 @@ def neutralise(text: str) -> str:
     """Source text made safe to place inside our delimiters: look-alike tags and citation
     markers are turned into harmless characters of the same meaning for a reader."""
     text = _SOURCE_TAG.sub(lambda m: f"‹{m.group(1)}source", text)
-    return _MARKER.sub(lambda m: f"({m.group(1)})", text)
+    return MARKER.sub(lambda m: m.group(0).replace("[", "(").replace("]", ")"), text)
 
 
 def is_instruction(sentence: str) -> bool:

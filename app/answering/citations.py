@@ -12,13 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.llm import Source
-from app.relevance import Scorer
-from app.safety import is_instruction
-from app.sentences import content_terms, sentence_spans
+from app.answering.relevance import Scorer
+from app.answering.safety import is_instruction
+from app.answering.types import Citation, Source
+from common.text import MARKER, content_terms, marker_numbers, sentence_spans
 from vectorstore.retrieval import Passage
 
-MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 NOT_FOUND = re.compile(r"^\W*not\s+found\W*$|could not find (this|that|it|an answer)",
                        re.IGNORECASE)
 # A sentence that says what the sources lack: kept without citation, and makes the answer partial.
@@ -26,19 +25,6 @@ MISSING = re.compile(
     r"\b(sources?|documents?|texts?|articles?)\b.{0,40}\b(do|does|did)\s+not\b|"
     r"\bnot\s+(mentioned|covered|stated|specified|say)\b|\bno\s+information\b",
     re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Citation:
-    n: int
-    source: str
-    title: str
-    page: int | None
-    start: int  # the cited passage's span in the document's cleaned text
-    end: int
-    quote: str  # the part of the passage that supports the sentence
-    quote_start: int
-    quote_end: int
 
 
 @dataclass
@@ -69,19 +55,15 @@ def parse(draft: str) -> list[_Sentence]:
         raw = draft[start:end]
         leading = MARKER.match(raw)
         if leading and sentences:  # "... Baku. [2] Next sentence": [2] belongs to the last one
-            sentences[-1].cited.extend(_numbers(leading.group(1)))
+            sentences[-1].cited.extend(marker_numbers(leading.group(1)))
             raw = raw[leading.end():]
-        cited = [n for m in MARKER.finditer(raw) for n in _numbers(m.group(1))]
+        cited = [n for m in MARKER.finditer(raw) for n in marker_numbers(m.group(1))]
         text = MARKER.sub("", raw).strip()
         if text in {".", ""} and sentences:  # a marker after the full stop: "... Baku. [2]"
             sentences[-1].cited.extend(cited)
             continue
         sentences.append(_Sentence(text=text, cited=list(dict.fromkeys(cited))))
     return sentences
-
-
-def _numbers(group: str) -> list[int]:
-    return [int(n) for n in re.split(r"[,;]", group) if n.strip()]
 
 
 def check(draft: str, sources: Sequence[Source], scorer: Scorer, strict: bool = True) -> Checked:
@@ -175,7 +157,7 @@ def _renumber(kept: list[_Sentence], by_n: dict[int, Source]) -> tuple[str, list
                 citations.append(Citation(
                     n=numbering[n], source=p.source, title=p.title, page=p.page, start=p.start,
                     end=p.end, quote=_text(by_n[n], span), quote_start=span[0],
-                    quote_end=span[1]))
+                    quote_end=span[1], sha256=p.sha256))
             new_numbers.append(numbering[n])
         marker = f" [{', '.join(map(str, sorted(new_numbers)))}]" if new_numbers else ""
         text = sentence.text

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from app.sentences import content_terms
-
-Turn = tuple[str, str]  # (standalone question, answer)
+from app.answering.types import Turn
+from common.text import MARKER, content_terms
 
 _FOLLOW_UP_WORDS = frozenset(
     "he she it they them him his her its their theirs this that these those there then".split())
@@ -15,7 +14,6 @@ _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|what about|how about)\b", re.I
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|it|its|they|them|their)\b", re.IGNORECASE)
 _POSSESSIVE = frozenset({"his", "her", "its", "their"})
 _NAMES = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)+")
-_MARKERS = re.compile(r"\s*\[[\d, ]+\]")
 _LABEL = re.compile(r"^\s*(standalone question|question|rewritten question)\s*:\s*", re.I)
 
 
@@ -23,7 +21,7 @@ def format_history(history: Sequence[Turn], turns: int = 3) -> str:
     lines = []
     for question, answer in history[-turns:]:
         lines.append(f"User: {question}")
-        lines.append(f"Assistant: {_MARKERS.sub('', answer)[:400]}")
+        lines.append(f"Assistant: {MARKER.sub('', answer)[:400]}")
     return "\n".join(lines)
 
 

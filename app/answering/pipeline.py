@@ -5,77 +5,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 
-from app.citations import NOT_FOUND, Checked, Citation, check
+from app.answering.backends.base import Backend
+from app.answering.backends.extractive import ExtractiveBackend
+from app.answering.backends.factory import make_backends
+from app.answering.citations import NOT_FOUND, Checked, check
+from app.answering.context import build_sources
+from app.answering.relevance import RELEVANCE_MIN, Scorer
+from app.answering.types import Answer, Done, Event, Source, Step, Token, Turn
 from app.config import Settings
-from app.context import build_sources
 from app.errors import LLMError, LLMUnavailable, StreamInterrupted
-from app.extractive import ExtractiveBackend
-from app.llm import Backend, Source, Turn, make_backends
-from app.relevance import RELEVANCE_MIN, Scorer
-from app.sentences import sentence_spans
+from common.text import sentence_spans
 from vectorstore.index import Index
 from vectorstore.retrieval import Passage, Retriever
 
 NOT_FOUND_TEXT = "I could not find an answer to this in the documents."
 DROPPED_NOTE = "Some statements could not be checked against the sources and were left out."
-
-
-@dataclass
-class Answer:
-    question: str
-    standalone_question: str
-    status: str  # answered | partial | not_found
-    answer: str
-    citations: list[Citation]
-    passages: list[Passage]
-    llm: str
-    notice: str = ""
-    interrupted: bool = False
-    prompt_tokens: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "standalone_question": self.standalone_question,
-            "status": self.status,
-            "answer": self.answer,
-            "citations": [{"n": c.n, "source": c.source, "title": c.title, "page": c.page,
-                           "start": c.start, "end": c.end, "quote": c.quote,
-                           "quote_start": c.quote_start, "quote_end": c.quote_end}
-                          for c in self.citations],
-            "passages": [{"source": p.source, "start": p.start, "end": p.end,
-                          "score": round(p.score, 4)} for p in self.passages],
-            "llm": self.llm,
-            "notice": self.notice,
-            "interrupted": self.interrupted,
-            "prompt_tokens": self.prompt_tokens,
-            "timings": {k: round(v, 1) for k, v in self.timings.items()},
-        }
-
-
-@dataclass(frozen=True)
-class Step:
-    """A stage of the pipeline starting (or its result, in `detail`)."""
-
-    name: str  # rewriting | retrieving | generating | checking citations
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-
-
-@dataclass(frozen=True)
-class Done:
-    answer: Answer
-
-
-Event = Step | Token | Done
 
 
 class Answerer:
@@ -181,7 +127,7 @@ class Answerer:
         return answer, f"{notice} {note}".strip()
 
     def _rewrite(self, question: str, history: Sequence[Turn]) -> str:
-        from app.condense import is_follow_up, rule_based_rewrite
+        from app.answering.condense import is_follow_up, rule_based_rewrite
 
         if not is_follow_up(question, history):
             return question

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from app.condense import Turn, rule_based_rewrite
-from app.llm import Backend, Source
-from app.relevance import RELEVANCE_MIN, Scorer
-from app.safety import is_instruction
-from app.sentences import sentence_spans
+from app.answering.backends.base import Backend
+from app.answering.condense import rule_based_rewrite
+from app.answering.relevance import RELEVANCE_MIN, Scorer
+from app.answering.safety import is_instruction
+from app.answering.types import Source, Turn
+from common.text import sentence_spans
 
 _STATEMENT_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MAX_SENTENCES = 3

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.llm import Backend, Source, format_sources
-from app.relevance import Scorer
-from app.safety import is_instruction, neutralise
-from app.sentences import sentence_spans
+from app.answering.backends.base import Backend, format_sources
+from app.answering.relevance import Scorer
+from app.answering.safety import is_instruction, neutralise
+from app.answering.types import Source
+from common.text import sentence_spans
 from prompts import load_prompt
 from vectorstore.retrieval import Passage
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from app.sentences import names_found, novel_terms, numbers, term_recall
+from app.answering.wording import names_found, novel_terms, numbers, term_recall
 
 # Calibrated thresholds (see module docstring). A claim is supported by a piece of evidence when
 # its numbers and names all appear there and either every content word does, or the meaning is
