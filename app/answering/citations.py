@@ -1,9 +1,12 @@
-"""Citations are checked by code after generation, never trusted from the model.
+"""Citations are checked by code, sentence by sentence as the draft streams, never trusted from
+the model.
 
-Every sentence of a draft answer is compared with the passages it cites. A marker that points at
-no retrieved source is removed; a claim its source does not support is moved to the source that
-does, or, failing that, dropped (strict mode) or marked unsupported. Sources are then renumbered
-in order of first use, and only the cited ones are listed, each with the quote that supports it.
+Each sentence of a draft is compared with the passages it cites (app/answering/support.py). A
+marker that points at no retrieved source is removed; a claim its source does not support is
+moved to the source that does, or, failing that, dropped (strict mode) or marked unsupported.
+Sources are numbered in order of first use, and only the cited ones are listed, each with the
+quote that supports it. Because sentences are checked one at a time, the reader is only ever
+shown sentences that passed.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.answering.relevance import Scorer
 from app.answering.safety import is_instruction
+from app.answering.support import SupportChecker, Verdict, is_fragment
 from app.answering.types import Citation, Source
-from common.text import MARKER, content_terms, marker_numbers, sentence_spans
+from common.text import MARKER, marker_numbers, sentence_spans
 from vectorstore.retrieval import Passage
 
 NOT_FOUND = re.compile(r"^\W*not\s+found\W*$|could not find (this|that|it|an answer)",
@@ -25,6 +28,14 @@ MISSING = re.compile(
     r"\b(sources?|documents?|texts?|articles?)\b.{0,40}\b(do|does|did)\s+not\b|"
     r"\bnot\s+(mentioned|covered|stated|specified|say)\b|\bno\s+information\b",
     re.IGNORECASE)
+# Our prompt's own markup, which a small model may echo: never shown to a reader.
+_PROMPT_MARKUP = re.compile(r"</?\s*source\b[^>]*>?", re.IGNORECASE)
+
+
+@dataclass
+class DraftSentence:
+    text: str  # without markers
+    cited: list[int]
 
 
 @dataclass
@@ -40,17 +51,20 @@ class Checked:
     not_found: bool = False
 
 
-@dataclass
-class _Sentence:
-    text: str  # without markers
-    cited: list[int]
-    support: dict[int, tuple[int, int]] = field(default_factory=dict)  # n -> quote span
-    meta: bool = False
+@dataclass(frozen=True)
+class Accepted:
+    """One sentence that passed: as the reader sees it, and what it rests on."""
+
+    shown: str
+    claim: str
+    quotes: tuple[str, ...]
+    meta: bool = False  # says what the sources lack; no citation
 
 
-def parse(draft: str) -> list[_Sentence]:
+def parse(draft: str) -> list[DraftSentence]:
     """Split a draft into sentences with the source numbers each cites."""
-    sentences: list[_Sentence] = []
+    sentences: list[DraftSentence] = []
+    draft = _PROMPT_MARKUP.sub(" ", draft)
     for start, end in sentence_spans(draft):
         raw = draft[start:end]
         leading = MARKER.match(raw)
@@ -62,107 +76,124 @@ def parse(draft: str) -> list[_Sentence]:
         if text in {".", ""} and sentences:  # a marker after the full stop: "... Baku. [2]"
             sentences[-1].cited.extend(cited)
             continue
-        sentences.append(_Sentence(text=text, cited=list(dict.fromkeys(cited))))
+        sentences.append(DraftSentence(text=text, cited=list(dict.fromkeys(cited))))
     return sentences
 
 
-def check(draft: str, sources: Sequence[Source], scorer: Scorer, strict: bool = True) -> Checked:
-    by_n = {s.n: s for s in sources}
+def final_sentences(draft: str, done: bool) -> list[DraftSentence]:
+    """The sentences of a streaming draft that can no longer change: all but the last while
+    more may come (its markers, or the next sentence's leading marker, may still arrive)."""
     sentences = parse(draft)
-    if not sentences or any(NOT_FOUND.search(s.text) for s in sentences[:1]):
-        return Checked(text="", citations=[], not_found=True)
-    windows = {s.n: _windows(s) for s in sources}
-    result = Checked(text="", citations=[])
-    kept: list[_Sentence] = []
-    for sentence in sentences:
-        if MISSING.search(sentence.text) or not content_terms(sentence.text):
-            sentence.meta, sentence.cited = True, []
-            result.missing_note = result.missing_note or bool(MISSING.search(sentence.text))
-            kept.append(sentence)
-            continue
-        cited = [n for n in sentence.cited if n in by_n]
-        sentence.support = _supporting(sentence.text, cited, by_n, windows, scorer)
-        if not sentence.support:
-            others = [n for n in by_n if n not in cited]
-            best = _supporting(sentence.text, others, by_n, windows, scorer,
-                               best_only=True)
-            if best:
-                sentence.support = best
-                result.reattributed += 1
-        if sentence.support:
-            result.supported += 1
-            kept.append(sentence)
-        elif strict:
-            result.dropped.append(sentence.text)
-        else:
-            sentence.meta = True
-            sentence.text += " (unsupported)"
-            kept.append(sentence)
-    if not result.supported:
-        return Checked(text="", citations=[], dropped=result.dropped, not_found=True)
-    result.text, result.citations = _renumber(kept, by_n)
-    return result
+    return sentences if done else sentences[:-1]
 
 
-def supported_by(claim: str, passage: Passage, scorer: Scorer) -> bool:
-    """Does the passage support the claim, by the same test the answers are checked with (any
-    sentence or pair of neighbouring sentences)? The evaluation judges citations with it."""
-    source = Source(n=0, passage=passage, text=passage.text)
-    return bool(_supporting(claim, [0], {0: source}, {0: _windows(source)}, scorer))
+class CitationCheck:
+    """Checks one answer's sentences in order and renders those that pass."""
 
+    def __init__(self, sources: Sequence[Source], checker: SupportChecker,
+                 strict: bool = True, question: str = "") -> None:
+        self.by_n = {s.n: s for s in sources}
+        self.question = question
+        self.checker = checker
+        self.strict = strict
+        self.numbering: dict[int, int] = {}
+        self.result = Checked(text="", citations=[])
+        self._parts: list[str] = []
+        self._first = True
 
-def _windows(source: Source) -> list[tuple[int, int]]:
-    """Single sentences and neighbouring pairs of the passage, as spans in the document text;
-    sentences that address an AI system are never evidence."""
-    passage = source.passage
-    spans = [(passage.start + a, passage.start + b) for a, b in sentence_spans(passage.text)
-             if not is_instruction(passage.text[a:b])]
-    pairs = [(a[0], b[1]) for a, b in zip(spans, spans[1:], strict=False)]
-    return spans + pairs
+    def add(self, sentence: DraftSentence) -> Accepted | None:
+        """Check one draft sentence; what to show for it, or None when it is left out."""
+        first, self._first = self._first, False
+        if first and NOT_FOUND.search(sentence.text):
+            self.result.not_found = True
+        if self.result.not_found:
+            return None
+        if MISSING.search(sentence.text):
+            self.result.missing_note = True
+            return self._show(sentence.text, sentence.text, {}, meta=True)
+        if is_fragment(sentence.text):
+            self.result.dropped.append(sentence.text)
+            return None
+        cited = [n for n in sentence.cited if n in self.by_n]
+        support = self._supporting(sentence.text, cited)
+        if not support:
+            support = self._supporting(sentence.text, [n for n in self.by_n if n not in cited],
+                                       best_only=True)
+            self.result.reattributed += bool(support)
+        if support:
+            self.result.supported += 1
+            return self._show(sentence.text, sentence.text, support)
+        self.result.dropped.append(sentence.text)
+        if self.strict:
+            return None
+        return self._show(sentence.text + " (unsupported)", sentence.text, {}, meta=True)
 
+    def finish(self) -> Checked:
+        if not self.result.supported:
+            return Checked(text="", citations=[], dropped=self.result.dropped, not_found=True)
+        self.result.text = " ".join(self._parts)
+        return self.result
 
-def _text(source: Source, span: tuple[int, int]) -> str:
-    p = source.passage
-    return p.text[span[0] - p.start:span[1] - p.start]
+    def _supporting(self, claim: str, candidates: list[int],
+                    best_only: bool = False) -> dict[int, tuple[int, int]]:
+        """Sources among `candidates` that support the claim, each with its quote span."""
+        found: dict[int, Verdict] = {}
+        for n in candidates:
+            verdict = self.checker.check(claim, evidence_text(self.by_n[n].passage),
+                                         self.question)
+            if verdict.supported:
+                found[n] = verdict
+        if best_only and found:
+            n = max(found, key=lambda k: found[k].score)
+            found = {n: found[n]}
+        return {n: _absolute(self.by_n[n].passage, v.span) for n, v in found.items()}
 
-
-def _supporting(claim: str, candidates: list[int], by_n: dict[int, Source],
-                windows: dict[int, list[tuple[int, int]]], scorer: Scorer,
-                best_only: bool = False) -> dict[int, tuple[int, int]]:
-    """Sources among `candidates` that support the claim, each with its best quote span."""
-    found: dict[int, tuple[float, tuple[int, int]]] = {}
-    for n in candidates:
-        spans = windows[n]
-        texts = [_text(by_n[n], span) for span in spans]
-        for span, support in zip(spans, scorer.support(claim, texts), strict=True):
-            if support.supported and support.score > found.get(n, (-1.0, span))[0]:
-                found[n] = (support.score, span)
-    if best_only and found:
-        n = max(found, key=lambda k: found[k][0])
-        return {n: found[n][1]}
-    return {n: span for n, (_, span) in found.items()}
-
-
-def _renumber(kept: list[_Sentence], by_n: dict[int, Source]) -> tuple[str, list[Citation]]:
-    """Number sources by first use; one citation per source, quoting its first support."""
-    numbering: dict[int, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for sentence in kept:
+    def _show(self, text: str, claim: str, support: dict[int, tuple[int, int]],
+              meta: bool = False) -> Accepted:
         new_numbers = []
-        for n, span in sentence.support.items():
-            if n not in numbering:
-                numbering[n] = len(numbering) + 1
-                p = by_n[n].passage
-                citations.append(Citation(
-                    n=numbering[n], source=p.source, title=p.title, page=p.page, start=p.start,
-                    end=p.end, quote=_text(by_n[n], span), quote_start=span[0],
+        quotes = []
+        for n, span in support.items():
+            p = self.by_n[n].passage
+            quote = p.text[span[0] - p.start:span[1] - p.start]
+            quotes.append(quote)
+            if n not in self.numbering:
+                self.numbering[n] = len(self.numbering) + 1
+                self.result.citations.append(Citation(
+                    n=self.numbering[n], source=p.source, title=p.title, page=p.page,
+                    start=p.start, end=p.end, quote=quote, quote_start=span[0],
                     quote_end=span[1], sha256=p.sha256))
-            new_numbers.append(numbering[n])
+            new_numbers.append(self.numbering[n])
         marker = f" [{', '.join(map(str, sorted(new_numbers)))}]" if new_numbers else ""
-        text = sentence.text
-        if marker and text[-1:] in ".!?":
-            parts.append(f"{text[:-1]}{marker}{text[-1]}")
-        else:
-            parts.append(text + marker)
-    return " ".join(parts), citations
+        shown = f"{text[:-1]}{marker}{text[-1]}" if marker and text[-1:] in ".!?" \
+            else text + marker
+        self._parts.append(shown)
+        return Accepted(shown=shown, claim=claim, quotes=tuple(quotes), meta=meta)
+
+
+def check(draft: str, sources: Sequence[Source], checker: SupportChecker,
+          strict: bool = True) -> Checked:
+    """A whole draft at once (the same test as while streaming)."""
+    citation_check = CitationCheck(sources, checker, strict)
+    for sentence in parse(draft):
+        citation_check.add(sentence)
+    return citation_check.finish()
+
+
+def evidence_text(passage: Passage) -> str:
+    """The passage as evidence: sentences addressed to an AI system are blanked (same length,
+    so spans still point into the document)."""
+    text = passage.text
+    for a, b in sentence_spans(text):
+        if is_instruction(text[a:b]):
+            text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def supported_by(claim: str, passage: Passage, checker: SupportChecker) -> bool:
+    """Does the passage support the claim, by the same test answers are checked with? The
+    evaluation judges citations with it."""
+    return checker.check(claim, evidence_text(passage)).supported
+
+
+def _absolute(passage: Passage, span: tuple[int, int]) -> tuple[int, int]:
+    return passage.start + span[0], passage.start + span[1]

@@ -1,27 +1,65 @@
-"""The answering pipeline: condense -> retrieve -> build sources -> generate (stream) -> check
-citations -> Answer. The UI, the CLI's --json and the evaluation all read the same `Answer`."""
+"""The answering pipeline, one question at a time, in named stages:
+
+    condense -> retrieve -> generate (with fallback) -> check -> rescue
+
+`generate` streams the backend's draft into `check`, which passes on only the sentences whose
+citations hold, and only once one of them meets the question's need (need.py): what the
+reader sees streaming is what stays. When no sentence of the draft survives, `rescue` answers
+with the sentences of the sources that meet the need (the extractive backend), under the same
+gate, or the answer is `not_found`. The UI, the CLI's --json and the evaluation all read the
+same `Answer`.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from app.answering.backends.base import Backend
 from app.answering.backends.extractive import ExtractiveBackend
 from app.answering.backends.factory import make_backends
-from app.answering.citations import NOT_FOUND, Checked, check
+from app.answering.citations import (
+    Accepted,
+    Checked,
+    CitationCheck,
+    DraftSentence,
+    final_sentences,
+)
 from app.answering.context import build_sources
+from app.answering.need import meets_need
 from app.answering.relevance import RELEVANCE_MIN, Scorer
-from app.answering.types import Answer, Done, Event, Source, Step, Token, Turn
+from app.answering.support import SupportChecker
+from app.answering.types import Answer, Done, Event, Source, Status, Step, Token, Turn
 from app.config import Settings
 from app.errors import LLMError, LLMUnavailable, StreamInterrupted
-from common.text import sentence_spans
 from vectorstore.index import Index
 from vectorstore.retrieval import Passage, Retriever
 
 NOT_FOUND_TEXT = "I could not find an answer to this in the documents."
 DROPPED_NOTE = "Some statements could not be checked against the sources and were left out."
+
+
+@dataclass
+class Draft:
+    """What generation produced: the backend that wrote it and how it went."""
+
+    backend: Backend
+    sources: list[Source] = field(default_factory=list)
+    notice: str = ""
+    interrupted: bool = False
+    prompt_tokens: int = 0
+    first_token_ms: float | None = None
+
+
+@dataclass
+class Outcome:
+    """What the check kept of a draft."""
+
+    checked: Checked
+    shown: list[Accepted]
+    need_met: bool
 
 
 class Answerer:
@@ -37,6 +75,10 @@ class Answerer:
     @cached_property
     def scorer(self) -> Scorer:
         return Scorer(self.index.embedder)
+
+    @cached_property
+    def checker(self) -> SupportChecker:
+        return SupportChecker(self.scorer)
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -57,76 +99,36 @@ class Answerer:
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
                    sources: Sequence[str] | None = None) -> Iterator[Event]:
         started = time.perf_counter()
-        timings: dict[str, float] = {}
         standalone = question
         if history:
             yield Step("rewriting")
-            standalone = self._rewrite(question, history)
+            standalone = self.condense(question, history)
             yield Step("rewriting", standalone)
         yield Step("retrieving")
         t = time.perf_counter()
-        passages = self.retriever.search(standalone, k=k or self.settings.top_k, sources=sources)
-        timings["retrieve_ms"] = (time.perf_counter() - t) * 1000
+        passages = self.retrieve(standalone, k or self.settings.top_k, sources)
+        timings = {"retrieve_ms": (time.perf_counter() - t) * 1000}
         yield Step("generating")
-        draft, used, notice, interrupted, numbered = "", self.backends[0], "", False, []
-        prompt_tokens = 0
-        for i, backend in enumerate(self.backends if passages else []):
-            used = backend
-            numbered = build_sources(standalone, passages, backend, self.scorer,
-                                     self.settings.max_answer_tokens)
-            prompt_tokens = backend.prompt_tokens(standalone, numbered)
-            try:
-                for text in backend.stream_answer(standalone, numbered,
-                                                  self.settings.max_answer_tokens):
-                    if not draft:
-                        timings["first_token_ms"] = (time.perf_counter() - started) * 1000
-                    draft += text
-                    yield Token(text)
-                break
-            except StreamInterrupted as exc:
-                interrupted = True
-                notice = f"The answer was cut off ({exc}); only the part received is shown."
-                break
-            except LLMUnavailable as exc:
-                if i + 1 == len(self.backends):
-                    raise
-                fallback = self.backends[i + 1]
-                notice = f"{backend.name} was unavailable ({exc}); {fallback.name} answered."
+        draft = Draft(self.backends[0])
+        outcome = yield from self.check(standalone, self.generate(standalone, passages, draft),
+                                        draft, started)
         yield Step("checking citations")
-        answer = self._finish(question, standalone, draft, numbered, passages, used.name)
-        if answer.status == "not_found" and self._attempted(draft) and not interrupted \
-                and not isinstance(used, ExtractiveBackend):
-            answer, notice = self._rescue(question, standalone, passages, used, answer, notice)
-        answer.notice, answer.interrupted = notice, interrupted
-        answer.prompt_tokens = prompt_tokens
-        if interrupted and answer.status == "answered":
-            answer.status = "partial"
+        if not outcome.need_met and not draft.interrupted \
+                and not isinstance(draft.backend, ExtractiveBackend):
+            rescued = yield from self.rescue(standalone, passages, draft, started)
+            if rescued.need_met:
+                outcome = rescued
+        answer = self._answer(question, standalone, passages, draft, outcome)
+        if draft.first_token_ms is not None:
+            timings["first_token_ms"] = draft.first_token_ms
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         answer.timings = timings
         yield Done(answer)
 
-    @staticmethod
-    def _attempted(draft: str) -> bool:
-        """The model tried to answer (as opposed to saying the sources do not say)."""
-        return bool(draft.strip()) and not NOT_FOUND.search(draft.strip().splitlines()[0])
+    # --- the stages -------------------------------------------------------------------------
 
-    def _rescue(self, question: str, standalone: str, passages: list[Passage], used: Backend,
-                failed: Answer, notice: str) -> tuple[Answer, str]:
-        """A model whose every claim failed the check (small models invent freely) is replaced
-        by the sentences of the sources that answer the question, and the notice says so."""
-        extractive = ExtractiveBackend(self.scorer)
-        numbered = build_sources(standalone, passages, extractive, self.scorer,
-                                 self.settings.max_answer_tokens)
-        draft = "".join(extractive.stream_answer(standalone, numbered,
-                                                 self.settings.max_answer_tokens))
-        answer = self._finish(question, standalone, draft, numbered, passages, extractive.name)
-        if answer.status == "not_found":
-            return failed, notice
-        note = (f"The answer of {used.name} was not supported by the sources; shown instead are "
-                "the sentences of the sources that answer the question.")
-        return answer, f"{notice} {note}".strip()
-
-    def _rewrite(self, question: str, history: Sequence[Turn]) -> str:
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        """A follow-up made standalone (by the model, checked; else by rule)."""
         from app.answering.condense import is_follow_up, rule_based_rewrite
 
         if not is_follow_up(question, history):
@@ -136,24 +138,115 @@ class Answerer:
         except LLMError:
             return rule_based_rewrite(question, history)
 
-    def _finish(self, question: str, standalone: str, draft: str, numbered: list[Source],
-                passages: list[Passage], llm: str) -> Answer:
-        checked = check(draft, numbered, self.scorer, strict=self.settings.strict)
-        if not checked.not_found and not self._answers_question(standalone, checked):
-            checked = Checked(text="", citations=[], not_found=True)
-        if checked.not_found:
-            status, text = "not_found", NOT_FOUND_TEXT
-        elif checked.missing_note or checked.dropped:
-            status = "partial"
-            text = checked.text if checked.missing_note else f"{checked.text} {DROPPED_NOTE}"
-        else:
-            status, text = "answered", checked.text
-        return Answer(question=question, standalone_question=standalone, status=status,
-                      answer=text, citations=checked.citations, passages=passages, llm=llm)
+    def retrieve(self, question: str, k: int, sources: Sequence[str] | None) -> list[Passage]:
+        return self.retriever.search(question, k=k, sources=sources)
 
-    def _answers_question(self, question: str, checked: Checked) -> bool:
-        """A supported answer can still miss the question (a small model copying any source
-        sentence): at least one cited quote must be relevant to the question."""
-        quotes = [c.quote for c in checked.citations]
-        quotes += [checked.text[a:b] for a, b in sentence_spans(checked.text)]
-        return bool(quotes) and max(self.scorer.relevance(question, quotes)) >= RELEVANCE_MIN
+    def generate(self, question: str, passages: list[Passage], draft: Draft) -> Iterator[str]:
+        """The first available backend's draft, streamed; `draft` records which one wrote it,
+        and why another was used (fallback) or the stream stopped (interruption)."""
+        if not passages:
+            return
+        for i, backend in enumerate(self.backends):
+            draft.backend = backend
+            draft.sources = build_sources(question, passages, backend, self.scorer,
+                                          self.settings.max_answer_tokens)
+            draft.prompt_tokens = backend.prompt_tokens(question, draft.sources)
+            try:
+                yield from backend.stream_answer(question, draft.sources,
+                                                 self.settings.max_answer_tokens)
+                return
+            except StreamInterrupted as exc:
+                draft.interrupted = True
+                draft.notice = f"The answer was cut off ({exc}); only the part received is shown."
+                return
+            except LLMUnavailable as exc:
+                if i + 1 == len(self.backends):
+                    raise
+                fallback = self.backends[i + 1]
+                draft.notice = f"{backend.name} was unavailable ({exc}); {fallback.name} answered."
+
+    def check(self, question: str, text: Iterator[str], draft: Draft,
+              started: float) -> Generator[Event, None, Outcome]:
+        """Check the draft sentence by sentence as it streams. Sentences that pass are held
+        until one of them meets the question's need, then shown (as `Token`s); those that
+        fail are never shown."""
+        citations: CitationCheck | None = None  # the sources are known once generation starts
+        held: list[Accepted] = []
+        shown: list[Accepted] = []
+        need_met = False
+        so_far, seen = "", 0
+
+        def take(sentences: list[DraftSentence]) -> Iterator[Token]:
+            nonlocal need_met, citations
+            if citations is None:
+                citations = CitationCheck(draft.sources, self.checker, self.settings.strict,
+                                          question)
+            for sentence in sentences:
+                accepted = citations.add(sentence)
+                if accepted is None:
+                    continue
+                held.append(accepted)
+                need_met = need_met or self._meets(question, accepted)
+                if need_met:
+                    for item in held:
+                        if draft.first_token_ms is None:
+                            draft.first_token_ms = (time.perf_counter() - started) * 1000
+                        yield Token(("" if not shown else " ") + item.shown)
+                        shown.append(item)
+                    held.clear()
+
+        for piece in text:
+            so_far += piece
+            ready = final_sentences(so_far, done=False)
+            yield from take(ready[seen:])
+            seen = max(seen, len(ready))
+        yield from take(final_sentences(so_far, done=True)[seen:])
+        assert citations is not None
+        return Outcome(citations.finish(), shown, need_met)
+
+    def rescue(self, question: str, passages: list[Passage], draft: Draft,
+               started: float) -> Generator[Event, None, Outcome]:
+        """A draft none of whose sentences met the need (small models invent freely) is
+        replaced by the sentences of the sources that do, under the same checks."""
+        extractive = ExtractiveBackend(self.scorer)
+        rescue = Draft(extractive, notice=draft.notice)
+        rescue.sources = build_sources(question, passages, extractive, self.scorer,
+                                       self.settings.max_answer_tokens)
+        text = extractive.stream_answer(question, rescue.sources, self.settings.max_answer_tokens)
+        outcome = yield from self.check(question, text, rescue, started)
+        if outcome.need_met:
+            draft.first_token_ms = rescue.first_token_ms
+            what = "was not supported by the sources" if not outcome.checked.not_found else \
+                "did not answer the question"
+            note = f"The answer of {draft.backend.name} {what}; shown instead are the " \
+                "sentences of the sources that answer it."
+            draft.notice = f"{draft.notice} {note}".strip()
+            draft.backend, draft.sources = extractive, rescue.sources
+        return outcome
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _meets(self, question: str, accepted: Accepted) -> bool:
+        """The sentence (or its quote) answers the question: relevant and of the kind asked."""
+        if accepted.meta:
+            return False
+        texts = [accepted.claim, *accepted.quotes]
+        relevant = max(self.scorer.relevance(question, texts)) >= RELEVANCE_MIN
+        return relevant and any(meets_need(question, t) for t in texts)
+
+    def _answer(self, question: str, standalone: str, passages: list[Passage], draft: Draft,
+                outcome: Outcome) -> Answer:
+        checked = outcome.checked
+        status: Status
+        if not outcome.need_met or checked.not_found:
+            status, text, citations = "not_found", NOT_FOUND_TEXT, []
+        else:
+            text, citations = " ".join(a.shown for a in outcome.shown), checked.citations
+            status = "partial" if checked.missing_note or checked.dropped or draft.interrupted \
+                else "answered"
+            if checked.dropped and not checked.missing_note:
+                text = f"{text} {DROPPED_NOTE}"
+        return Answer(question=question, standalone_question=standalone, status=status,
+                      answer=text, citations=citations, passages=passages,
+                      llm=draft.backend.name, notice=draft.notice,
+                      interrupted=draft.interrupted, prompt_tokens=draft.prompt_tokens)

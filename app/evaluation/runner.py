@@ -2,9 +2,10 @@
 scored. Retrieval is judged on the ranking of distinct source files (depth 20); answers on their
 text; citations by re-checking every cited sentence against the whole passage it cites.
 
-The citation judge is the same support test the pipeline checks with (calibrated for precision on
-tests/data/support_pairs.jsonl), so citation precision here says how often a shown citation holds
-by that test, not what a human would decide; citation recall shows how much of an answer carries a
+The citation judge is the same support test the pipeline checks with (its precision and recall
+on the held-out half of tests/data/support_pairs_v2.jsonl are in `make bench`), so citation
+precision here says how often a shown citation holds by that test, not what a human would
+decide; citation recall shows how much of an answer carries a
 supporting citation at all.
 """
 
@@ -135,7 +136,7 @@ class Evaluation:
         text = prediction(answer)
         golds = item.answers
         claims, claims_ok, cited, cited_ok = judge_citations(
-            answer, lambda claim, p: supported_by(claim, p, self.answerer.scorer))
+            answer, lambda claim, p: supported_by(claim, p, self.answerer.checker))
         return Scored(
             question=item.question, answerable=item.answerable, status=answer.status,
             answer=answer.answer, rank=rank,

@@ -3,7 +3,6 @@ is shown, how its citations are checked, fallback, interruption, context budget.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -14,6 +13,7 @@ from app.answering.types import Done, Source, Step, Token
 from app.errors import LLMUnavailable, StreamInterrupted
 from ingest.sync import Indexer
 from tests.conftest import SEEDS
+from tests.helpers.prompt import source_blocks
 from vectorstore.index import Index
 
 pytestmark = pytest.mark.integration
@@ -29,10 +29,9 @@ def index(make_settings):
 
 
 def _source_number(messages: list[dict[str, str]], needle: str) -> int:
-    for n, body in re.findall(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>',
-                              messages[-1]["content"], re.S):
+    for n, body in source_blocks(messages[-1]["content"]):
         if needle in body:
-            return int(n)
+            return n
     raise AssertionError(f"{needle!r} not in the prompt")
 
 
@@ -128,3 +127,40 @@ def test_follow_up_is_rewritten_and_reported(index, make_settings) -> None:
     assert Step("rewriting", "When did Davit Tonoyan become defence minister?") in events
     assert events[-1].answer.standalone_question == (
         "When did Davit Tonoyan become defence minister?")
+
+
+def _shown_at_every_step(events: list) -> list[str]:
+    """What the reader has seen after each event: the checked text streamed so far."""
+    shown, seen = "", []
+    for event in events:
+        if isinstance(event, Token):
+            shown += event.text
+        seen.append(shown)
+    return seen
+
+
+def test_the_reader_sees_only_sentences_that_passed(index, make_settings) -> None:
+    def reply(messages):
+        n = _source_number(messages, TONOYAN)
+        return (f'<source n="{n}">It rained in Paris all week [{n}]. {TONOYAN}, the Aravot daily '
+                f"reported on Friday [{n}]. Volcanoes erupted across Iceland in 2010 [{n}].")
+
+    events = list(Answerer(make_settings(), index, backends=[ScriptedBackend(reply)])
+                  .ask_stream("Which Armenian defence minister tendered his resignation?"))
+    answer = events[-1].answer
+    for shown in _shown_at_every_step(events):
+        assert "Paris" not in shown and "Iceland" not in shown and "<source" not in shown
+        assert answer.answer.startswith(shown)  # nothing shown is ever taken back
+    assert TONOYAN in answer.answer and answer.status == "partial"
+
+
+def test_a_rejected_draft_is_never_shown_and_the_rescue_says_so(index, make_settings) -> None:
+    draft = "Davit Tonoyan was appointed prime minister of France in 1999 [1]."
+    events = list(Answerer(make_settings(), index, backends=[ScriptedBackend(lambda m: draft)])
+                  .ask_stream("Which Armenian defence minister tendered his resignation?"))
+    answer = events[-1].answer
+    for shown in _shown_at_every_step(events):
+        assert "France" not in shown and "1999" not in shown
+        assert answer.answer.startswith(shown)
+    assert answer.llm == "extractive" and "The answer of fake" in answer.notice
+    assert TONOYAN in answer.answer

@@ -6,6 +6,7 @@ import pytest
 
 from app.answering.citations import check, parse
 from app.answering.relevance import Scorer
+from app.answering.support import SupportChecker
 from tests.helpers.passages import PREFIX, sources
 from vectorstore.embeddings import HashingEmbedder
 
@@ -17,8 +18,8 @@ SHUSHA = "The city, called Shushi by Armenians, lies 15km south of Stepanakert."
 
 
 @pytest.fixture
-def scorer() -> Scorer:
-    return Scorer(HashingEmbedder())
+def scorer() -> SupportChecker:
+    return SupportChecker(Scorer(HashingEmbedder()))
 
 
 def test_parse_markers_including_after_the_full_stop() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from app.answering.backends.base import Backend
 from app.answering.condense import rule_based_rewrite
+from app.answering.need import need_score
 from app.answering.relevance import RELEVANCE_MIN, Scorer
 from app.answering.safety import is_instruction
 from app.answering.types import Source, Turn
@@ -17,6 +18,9 @@ _STATEMENT_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MAX_SENTENCES = 3
 CLOSE_TO_BEST = 0.85  # further sentences must score this share of the best one
 NEAR_DUPLICATE = 0.92  # cosine above which a sentence repeats one already chosen
+NEED_WEIGHT = 0.3  # how much giving what was asked counts beside relevance when ranking
+_BULLET = re.compile(r"^[•\-*–]\s+\S")
+MIN_BULLET_WORDS = 6
 
 
 class ExtractiveBackend(Backend):
@@ -37,9 +41,17 @@ class ExtractiveBackend(Backend):
             yield "NOT FOUND"
             return
         scores = self.scorer.relevance(question, [text for _, text in candidates])
-        ranked = sorted(zip(scores, candidates, strict=True), key=lambda x: -x[0])
+        # The sentence that gives what the question asks for comes first, whatever its score;
+        # without one the sources do not answer (need.py).
+        need = [need_score(question, text) for _, text in candidates]
+        answering = [(score + NEED_WEIGHT * fit, score, candidate) for score, fit, candidate
+                     in zip(scores, need, candidates, strict=True)
+                     if fit > 0 and score >= RELEVANCE_MIN]
+        ranked = [(score, candidate) for _, score, candidate in sorted(answering, reverse=True)]
+        ranked += sorted(((score, c) for score, fit, c in zip(scores, need, candidates, strict=True)
+                          if not (fit > 0 and score >= RELEVANCE_MIN)), reverse=True)
         best = ranked[0][0]
-        if best < RELEVANCE_MIN:
+        if not answering:
             yield "NOT FOUND"
             return
         chosen: list[tuple[int, str]] = []
@@ -55,8 +67,9 @@ class ExtractiveBackend(Backend):
 
 def _is_statement(sentence: str) -> bool:
     """A full sentence (not a heading or caption fragment) that speaks to the reader."""
-    return bool(_STATEMENT_END.search(sentence)) and len(sentence.split()) >= 4 and \
-        not is_instruction(sentence)
+    ends = bool(_STATEMENT_END.search(sentence)) or (
+        bool(_BULLET.match(sentence)) and len(sentence.split()) > MIN_BULLET_WORDS)
+    return ends and len(sentence.split()) >= 4 and not is_instruction(sentence)
 
 
 def _cite(sentence: str, n: int) -> str:
