@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint fuzz bench bench-ingest bench-retrieval bench-answer measure-ui
+.PHONY: run test lint fuzz bench bench-trust bench-ingest bench-retrieval bench-answer measure-ui
 
 # The app indexes seeds/ itself on its first start, with a progress bar in the page.
 run: $(VENV)/.installed
@@ -25,7 +25,7 @@ lint: $(VENV)/.dev-installed
 fuzz: $(VENV)/.dev-installed
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/unit
 
-# Every benchmark, one after the other (about 50 minutes on 2 cores), then docs/benchmarks.md.
+# Every benchmark, one after the other (about 65 minutes on 2 cores), then docs/benchmarks.md.
 # Run it on an otherwise idle machine: the latency figures count.
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.ingest
@@ -33,6 +33,15 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench.squad_answers
 	$(BIN)/python -m bench.answer
 	$(BIN)/python -m bench.scale
+	$(MAKE) bench-trust
+
+# Whether answers can be trusted (about 12 minutes): the citation checker on the labelled pairs,
+# a capable model end to end, refusals per backend; then docs/benchmarks.md (sections whose
+# figures were not re-measured are kept as they were).
+bench-trust: $(VENV)/.installed
+	$(BIN)/python -m bench.support
+	$(BIN)/python -m bench.capable
+	$(BIN)/python -m bench.refusals
 	$(BIN)/python -m bench.report
 
 bench-ingest: $(VENV)/.installed

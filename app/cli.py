@@ -208,15 +208,17 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         if not question:
             return EXIT_OK
+        streamed = ""
         for event in answerer.ask_stream(question, history, k=args.k, sources=args.source):
             if isinstance(event, Step) and event.name == "rewriting" and event.detail:
                 print(f"  (searching for: {event.detail})")
             elif isinstance(event, Step) and event.name == "generating":
                 print("  ", end="", flush=True)
             elif isinstance(event, Token):
+                streamed += event.text
                 print(event.text, end="", flush=True)
             elif isinstance(event, Done):
-                print("\n\n" + render_answer(event.answer, checked_only=True))
+                print("\n\n" + render_answer(event.answer, streamed=streamed))
                 history.append((event.answer.standalone_question, event.answer.answer))
 
 

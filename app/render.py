@@ -9,14 +9,17 @@ from app.answering.types import Answer
 _STATUS = {"answered": "", "partial": "[partial answer] ", "not_found": "[not found] "}
 
 
-def render_answer(answer: Answer, checked_only: bool = False) -> str:
+def render_answer(answer: Answer, streamed: str = "") -> str:
     """The checked answer, its sources with quotes, or the closest passages when not found.
-    `checked_only` leaves out the answer text (already streamed) unless checking changed it."""
+    What was `streamed` (checked sentences, already on the screen) is not printed again; only
+    what checking added after it (a note that statements were left out)."""
     lines = []
     if answer.notice:
         lines.append(f"note: {answer.notice}")
-    lines.append(f"checked answer ({answer.llm}):" if checked_only else f"answer ({answer.llm}):")
-    lines.append(textwrap.fill(_STATUS[answer.status] + answer.answer, 100))
+    rest = answer.answer.removeprefix(streamed).strip() if streamed else answer.answer
+    lines.append(f"answer ({answer.llm}):" if not streamed else f"checked ({answer.llm}):")
+    if rest or answer.status != "answered":
+        lines.append(textwrap.fill(_STATUS[answer.status] + rest, 100))
     for c in answer.citations:
         page = f", page {c.page}" if c.page else ""
         lines.append(f"  [{c.n}] {c.title} ({c.source}{page}, chars {c.start}-{c.end})")

@@ -132,17 +132,26 @@ _TITLES = re.compile(r"\b(president|minister|general|commander|leader|spokes(man
 
 
 def _new_names(question: str, sentence: str, person: bool = False) -> list[tuple[int, int]]:
-    """Where the sentence names someone or something the question does not; for a person, a
-    name of two words or more, or one next to a title ("President Aliyev")."""
+    """Where the sentence names someone or something the question does not; for a person, two
+    new name words ("Davit Tonoyan"), or one right after a title ("President Aliyev")."""
     asked = Vocabulary.of(question)
+    asked_names = Vocabulary.of(" ".join(" ".join(run).title() for run in facts(question).names))
+    words = [normal(w) for w in re.findall(r"[\w'’-]+", sentence)]
     spans = []
     for run in facts(sentence).names:
-        if person and len(run) < 2 and not _TITLES.search(sentence):
+        new = [w for w in run if not name_found((w,), asked)]
+        if not new or any(name_found((w,), asked_names) for w in run):
+            continue  # nothing new, or the asked one by a fuller name ("Davit Tonoyan")
+        if person and len(new) < 2 and not _after_title(words, new[0]):
             continue
-        if not name_found(run, asked):
-            found = re.search(re.escape(run[0][:4]), normal_text(sentence))
-            spans.append(found.span() if found else (0, 0))
+        found = re.search(re.escape(new[0][:4]), normal_text(sentence))
+        spans.append(found.span() if found else (0, 0))
     return spans
+
+
+def _after_title(words: list[str], name: str) -> bool:
+    return any(w == name and any(_TITLES.fullmatch(t) for t in words[max(0, i - 2):i])
+               for i, w in enumerate(words))
 
 
 def normal_text(text: str) -> str:

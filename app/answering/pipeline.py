@@ -16,6 +16,7 @@ import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from app.answering.backends.base import Backend
 from app.answering.backends.extractive import ExtractiveBackend
@@ -39,6 +40,13 @@ from vectorstore.retrieval import Passage, Retriever
 
 NOT_FOUND_TEXT = "I could not find an answer to this in the documents."
 DROPPED_NOTE = "Some statements could not be checked against the sources and were left out."
+
+
+class Searcher(Protocol):
+    """What the retrieve stage needs: `Retriever`, or a stand-in that returns given passages."""
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid",
+               sources: Sequence[str] | None = None) -> list[Passage]: ...
 
 
 @dataclass
@@ -66,11 +74,14 @@ class Answerer:
     """Answers questions about an index. Cheap to build; models load on first use."""
 
     def __init__(self, settings: Settings, index: Index | None = None,
-                 backends: Sequence[Backend] | None = None, llm: str | None = None) -> None:
+                 backends: Sequence[Backend] | None = None, llm: str | None = None,
+                 retriever: Searcher | None = None) -> None:
         self.settings = settings
         self.index = index or Index(settings)
         self._backends = list(backends) if backends else None
         self._llm_choice = llm
+        if retriever is not None:  # a given one (tests of the stages); else the index's own
+            self.__dict__["retriever"] = retriever
 
     @cached_property
     def scorer(self) -> Scorer:
@@ -81,7 +92,7 @@ class Answerer:
         return SupportChecker(self.scorer)
 
     @cached_property
-    def retriever(self) -> Retriever:
+    def retriever(self) -> Searcher:
         return Retriever(self.index)
 
     @property

@@ -1,0 +1,77 @@
+"""The pipeline's stages driven one by one with a given retriever and scripted backends: no
+index, no model. What the reader is shown is what the check passed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from app.answering.backends.scripted import ScriptedBackend
+from app.answering.pipeline import Answerer, Draft
+from app.answering.types import Done, Token
+from tests.helpers.passages import passage
+from vectorstore.embeddings import HashingEmbedder
+from vectorstore.index import Index
+from vectorstore.retrieval import Passage
+
+pytestmark = pytest.mark.unit
+
+TONOYAN = ("Armenian Defence Minister Davit Tonoyan has tendered his resignation, the Aravot daily "
+           "reported on Friday. Tonoyan held the position since May 2018.")
+QUESTION = "Which Armenian defence minister tendered his resignation?"
+
+
+class GivenPassages:
+    def __init__(self, passages: list[Passage]) -> None:
+        self.passages = passages
+        self.queries: list[str] = []
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid",
+               sources: Sequence[str] | None = None) -> list[Passage]:
+        self.queries.append(query)
+        return self.passages[:k]
+
+
+@pytest.fixture
+def answerer(make_settings) -> Answerer:
+    def make(reply: str) -> Answerer:
+        settings = make_settings()
+        return Answerer(settings, Index(settings, HashingEmbedder()),
+                        backends=[ScriptedBackend(lambda messages: reply)],
+                        retriever=GivenPassages([passage(TONOYAN)]))
+    return make
+
+
+def test_retrieve_uses_the_given_retriever(answerer) -> None:
+    a = answerer("NOT FOUND")
+    assert [p.text for p in a.retrieve(QUESTION, 5, None)] == [TONOYAN]
+    assert a.retriever.queries == [QUESTION]
+
+
+def test_check_shows_only_sentences_that_pass(answerer) -> None:
+    a = answerer("")
+    draft = Draft(a.backends[0], sources=[])
+    passages = a.retrieve(QUESTION, 5, None)
+    text = a.generate(QUESTION, passages, draft)
+    events = []
+    stage = a.check(QUESTION, iter(["Davit Tonoyan has tendered his resignation [1]. ",
+                                    "He was born on Mars in 1802 [1]."]), draft, 0.0)
+    # `generate` fills draft.sources when it runs: run it for the sources, then check a draft
+    list(text)
+    try:
+        while True:
+            events.append(next(stage))
+    except StopIteration as done:
+        outcome = done.value
+    shown = "".join(e.text for e in events if isinstance(e, Token))
+    assert "Tonoyan" in shown and "Mars" not in shown
+    assert outcome.need_met and outcome.checked.dropped == ["He was born on Mars in 1802."]
+
+
+def test_a_draft_that_meets_no_need_is_rescued_or_not_found(answerer) -> None:
+    events = list(answerer("Tonoyan held the position since May 2018 [1].").ask_stream(
+        "Who replaced Tonoyan as defence minister?"))
+    answer = events[-1].answer
+    assert isinstance(events[-1], Done) and answer.status == "not_found"
+    assert not [e for e in events if isinstance(e, Token)]
