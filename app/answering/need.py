@@ -10,6 +10,7 @@ many", a date for "when", a name for "who" and "where", a reason for "why".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from app.answering.facts import Vocabulary, facts, name_found, normal, number_spans, ordinary
@@ -68,12 +69,16 @@ def focus_words(question: str) -> list[str]:
             and re.sub(r"[^a-z0-9]", "", w) not in name_words]
 
 
-def meets_need(question: str, sentence: str) -> bool:
+# For each word of the first list: is it close in meaning to any word of the second?
+Similar = Callable[[Sequence[str], Sequence[str]], list[bool]]
+
+
+def meets_need(question: str, sentence: str, similar: Similar | None = None) -> bool:
     """Does `sentence` give what `question` asks for (not merely mention its topic)?"""
-    return need_score(question, sentence) > 0
+    return need_score(question, sentence, similar) > 0
 
 
-def need_score(question: str, sentence: str) -> float:
+def need_score(question: str, sentence: str, similar: Similar | None = None) -> float:
     """0 when the sentence does not give what the question asks for; else the share of the
     question's focus words it covers, plus closeness of the answer to them (to rank sentences
     that do)."""
@@ -84,6 +89,10 @@ def need_score(question: str, sentence: str) -> float:
     words = singles + pairs
     at = [i % len(singles) for i, w in enumerate(words) if any(_same(f, w) for f in focus)]
     covered = {f for f in focus if any(_same(f, w) for w in words)}
+    if similar is not None and len(covered) < len(focus):  # 'died' / 'death toll'
+        missing = [f for f in focus if f not in covered]
+        covered |= {f for f, close in zip(missing, similar(missing, singles), strict=True)
+                    if close}
     if focus and len(covered) < _required(len(focus)):
         return 0.0
     share = len(covered) / len(focus) if focus else 1.0

@@ -29,16 +29,23 @@ from app.answering.citations import (
     final_sentences,
 )
 from app.answering.context import build_sources
-from app.answering.need import meets_need
+from app.answering.facts import facts
+from app.answering.need import answer_type, meets_need, need_score
 from app.answering.relevance import RELEVANCE_MIN, Scorer
 from app.answering.support import SupportChecker
 from app.answering.types import Answer, Done, Event, Source, Status, Step, Token, Turn
 from app.config import Settings
 from app.errors import LLMError, LLMUnavailable, StreamInterrupted
+from common.text import sentence_spans
 from vectorstore.index import Index
 from vectorstore.retrieval import Passage, Retriever
 
 NOT_FOUND_TEXT = "I could not find an answer to this in the documents."
+MAX_OTHER_VERSIONS = 2  # other documents' differing figures added to an answer
+# A differing figure is added when its sentence gives what was asked (need.py) and is this close
+# to the question or to what is shown: looser than RELEVANCE_MIN, since a report that also gives
+# the death toll is a long sentence about more than the date.
+OTHER_VERSION_MIN = 0.4
 DROPPED_NOTE = "Some statements could not be checked against the sources and were left out."
 
 
@@ -68,6 +75,7 @@ class Outcome:
     checked: Checked
     shown: list[Accepted]
     need_met: bool
+    citations: CitationCheck | None = None  # to add sentences after the draft, same numbering
 
 
 class Answerer:
@@ -129,6 +137,8 @@ class Answerer:
             rescued = yield from self.rescue(standalone, passages, draft, started)
             if rescued.need_met:
                 outcome = rescued
+        if outcome.need_met:
+            yield from self.other_versions(standalone, draft, outcome)
         answer = self._answer(question, standalone, passages, draft, outcome)
         if draft.first_token_ms is not None:
             timings["first_token_ms"] = draft.first_token_ms
@@ -213,7 +223,7 @@ class Answerer:
             seen = max(seen, len(ready))
         yield from take(final_sentences(so_far, done=True)[seen:])
         assert citations is not None
-        return Outcome(citations.finish(), shown, need_met)
+        return Outcome(citations.finish(), shown, need_met, citations)
 
     def rescue(self, question: str, passages: list[Passage], draft: Draft,
                started: float) -> Generator[Event, None, Outcome]:
@@ -235,6 +245,39 @@ class Answerer:
             draft.backend, draft.sources = extractive, rescue.sources
         return outcome
 
+    def other_versions(self, question: str, draft: Draft,
+                       outcome: Outcome) -> Iterator[Token]:
+        """Where another document gives a different figure for what was asked (a count, a
+        date), its sentence is added with its own citation: the reader sees both versions."""
+        if answer_type(question) not in ("number", "date") or outcome.citations is None:
+            return
+        cited = {c.sha256 for c in outcome.checked.citations}
+        stated = {v for a in outcome.shown for t in (a.claim, *a.quotes) for v in _figures(t)}
+        asked = _figures(question)
+        best: dict[str, tuple[float, int, str]] = {}
+        for source in draft.sources:
+            if source.passage.sha256 in cited:
+                continue
+            for a, b in sentence_spans(source.text):
+                sentence = source.text[a:b]
+                figures = _figures(sentence) - asked
+                if not figures - stated or not need_score(question, sentence,
+                                                          self.scorer.close_words):
+                    continue
+                # about the question, or about the same thing as what is already shown
+                score = max(self.scorer.relevance(question, [sentence])[0],
+                            float(self.scorer.cosines(sentence, [a.claim for a in outcome.shown])
+                                  .max(initial=0.0)))
+                if score >= OTHER_VERSION_MIN and score > best.get(source.passage.sha256,
+                                                                    (0.0, 0, ""))[0]:
+                    best[source.passage.sha256] = (score, source.n, sentence)
+        for _, n, sentence in sorted(best.values(), reverse=True)[:MAX_OTHER_VERSIONS]:
+            accepted = outcome.citations.add(DraftSentence(text=sentence, cited=[n]))
+            if accepted is not None:
+                outcome.shown.append(accepted)
+                yield Token(" " + accepted.shown)
+        outcome.checked = outcome.citations.finish()
+
     # --- helpers ----------------------------------------------------------------------------
 
     def _meets(self, question: str, accepted: Accepted) -> bool:
@@ -243,7 +286,7 @@ class Answerer:
             return False
         texts = [accepted.claim, *accepted.quotes]
         relevant = max(self.scorer.relevance(question, texts)) >= RELEVANCE_MIN
-        return relevant and any(meets_need(question, t) for t in texts)
+        return relevant and any(meets_need(question, t, self.scorer.close_words) for t in texts)
 
     def _answer(self, question: str, standalone: str, passages: list[Passage], draft: Draft,
                 outcome: Outcome) -> Answer:
@@ -261,3 +304,9 @@ class Answerer:
                       answer=text, citations=citations, passages=passages,
                       llm=draft.backend.name, notice=draft.notice,
                       interrupted=draft.interrupted, prompt_tokens=draft.prompt_tokens)
+
+
+def _figures(text: str) -> set[float]:
+    """The numbers and months a sentence states (months as -1 .. -12, apart from numbers)."""
+    found = facts(text)
+    return set(found.numbers) | {-float(m) for m in found.months}

@@ -16,6 +16,7 @@ from common.text import content_terms
 # unanswerable 0.437, worst answerable 0.472); whether a relevant sentence also gives what the
 # question asks for is need.py's test.
 RELEVANCE_MIN = 0.455
+WORD_MATCH = 0.62  # cosine of two single words' embeddings above which one stands for the other
 CACHE_SENTENCES = 20_000  # about 30 MB of 384-d vectors
 
 
@@ -57,3 +58,12 @@ class Scorer:
         cosines = self.cosines(question, sentences)
         return [0.7 * float(c) + 0.3 * term_recall(question, s)
                 for c, s in zip(cosines, sentences, strict=True)]
+
+    def close_words(self, words: Sequence[str], others: Sequence[str]) -> list[bool]:
+        """For each of `words`: is some word of `others` close to it in meaning?"""
+        others = [w for w in dict.fromkeys(others) if w]
+        if not words or not others:
+            return [False] * len(words)
+        vectors = self.vectors([*words, *others])
+        similarity = vectors[: len(words)] @ vectors[len(words):].T
+        return [bool(row.max() >= WORD_MATCH) for row in similarity]

@@ -35,14 +35,13 @@ from app.answering.facts import (
     units,
     word_found,
 )
-from app.answering.relevance import Scorer
+from app.answering.relevance import WORD_MATCH, Scorer
 from common.text import STOPWORDS, WORD, sentence_spans
 
-WORD_MATCH = 0.62  # cosine of two single words' embeddings above which one covers the other
 MAX_EVIDENCE_SENTENCES = 3
 MIN_CLAIM_WORDS = 4  # "1 [1]." or "Nagorno-Karabakh [1]." is a fragment, not a claim
 # (uncovered words allowed, sentence cosine needed): more new words need closer meaning.
-ALLOWANCE = ((0, 0.45), (1, 0.62), (2, 0.74), (3, 0.8), (4, 0.86))
+ALLOWANCE = ((0, 0.3), (1, 0.62), (2, 0.74), (3, 0.8), (4, 0.86))
 
 _NEGATORS = frozenset("not no never none nobody nothing neither nor cannot without fail unable "
                       "lack".split())

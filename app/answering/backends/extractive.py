@@ -43,7 +43,7 @@ class ExtractiveBackend(Backend):
         scores = self.scorer.relevance(question, [text for _, text in candidates])
         # The sentence that gives what the question asks for comes first, whatever its score;
         # without one the sources do not answer (need.py).
-        need = [need_score(question, text) for _, text in candidates]
+        need = [need_score(question, text, self.scorer.close_words) for _, text in candidates]
         answering = [(score + NEED_WEIGHT * fit, score, candidate) for score, fit, candidate
                      in zip(scores, need, candidates, strict=True)
                      if fit > 0 and score >= RELEVANCE_MIN]
