@@ -164,7 +164,8 @@ class SupportChecker:
         name_words = {w for run in claim_facts.names for w in run}
         wanted = [w for w in content_lemmas(claim)
                   if w not in _LIGHT and _plain(w) not in name_words]
-        window = self._window(claim, wanted, name_words, claim_facts.numbers, sentences)
+        window, primary = self._window(claim, wanted, name_words, claim_facts.numbers,
+                                       sentences)
         evidence = " ".join(s.text for s in window)
         span = (min(s.start for s in window), max(s.end for s in window))
         vocabulary = Vocabulary.of(evidence)
@@ -179,7 +180,7 @@ class SupportChecker:
             return Verdict(False, span, 0.0, reason="topic")
         evidence_lemmas = frozenset().union(*(s.lemmas for s in window))
         flipped = _flipped(claim, evidence, evidence_lemmas) or _unit_changed(claim, evidence) \
-            or _unbound(claim, window)
+            or _unbound(claim, window, _borrowed_names(name_words, primary))
         if flipped:
             return Verdict(False, span, 0.0, reason=flipped)
         uncovered = self._uncovered(wanted, evidence_lemmas)
@@ -190,10 +191,12 @@ class SupportChecker:
                        "" if allowed else "meaning", score)
 
     def _window(self, claim: str, wanted: list[str], names: set[str],
-                numbers: frozenset[float], sentences: list[_Sentence]) -> list[_Sentence]:
+                numbers: frozenset[float],
+                sentences: list[_Sentence]) -> tuple[list[_Sentence], _Sentence]:
         """The sentence covering most of the claim's words, names and numbers (closest in
         meaning on ties), then sentences covering what is still missing, up to
-        MAX_EVIDENCE_SENTENCES: a claim may merge facts of several sentences."""
+        MAX_EVIDENCE_SENTENCES: a claim may merge facts of several sentences. Returns the
+        window in passage order and the sentence that says most of what the claim says."""
         cosines = self.scorer.cosines(claim, [s.text for s in sentences])
         targets = {("w", w) for w in wanted} | {("n", w) for w in names} | {
             ("#", n) for n in numbers}
@@ -220,7 +223,10 @@ class SupportChecker:
                 break
             chosen.append(best)
             missing = {t for t in missing if not covers(sentences[best], t)}
-        return [sentences[i] for i in sorted(chosen)]
+        # The primary sentence says what the claim says (its words), whoever it names.
+        primary = max(chosen, key=lambda i: (gain(sentences[i], {t for t in targets
+                                                                 if t[0] == "w"}), cosines[i]))
+        return [sentences[i] for i in sorted(chosen)], sentences[primary]
 
     def _uncovered(self, wanted: Sequence[str], evidence_lemmas: frozenset[str]) -> list[str]:
         missing = [w for w in wanted if not _stem_found(w, evidence_lemmas)]
@@ -303,20 +309,30 @@ def _items(text: str) -> list[str]:
     return out
 
 
-def _context(items: list[str], at: int, width: int) -> set[str]:
+def _context(items: list[str], at: int, width: int, names: set[str]) -> set[str]:
+    """The words around a fact, other than names (a name's own first name is no context)."""
     return {x for x in items[max(0, at - width):at + width + 1]
-            if x not in STOPWORDS and x not in _LIGHT and len(x) > 1} - {items[at]}
+            if x not in STOPWORDS and x not in _LIGHT and len(x) > 1
+            and _plain(x) not in names} - {items[at]}
 
 
-def _unbound(claim: str, window: list[_Sentence]) -> str:
-    """Each number must stand in the evidence where the claim puts it: next to some of the
-    same words. '1350' found in 'from 1348 to 1350' does not support 'introduced in
-    Norway in 1350' when the evidence says 'introduced in Norway in 1349'."""
+def _borrowed_names(name_words: set[str], primary: _Sentence) -> set[str]:
+    """The claim's name words that its best evidence sentence lacks (found elsewhere)."""
+    return {w for w in name_words if w not in {_plain(t) for t in primary.words}}
+
+
+def _unbound(claim: str, window: list[_Sentence], names: set[str]) -> str:
+    """Each number, and each name borrowed from another sentence of the passage, must stand in
+    the evidence where the claim puts it: next to some of the same words. '1350' found in 'from
+    1348 to 1350' does not support 'introduced in Norway in 1350' when the evidence says
+    'introduced in Norway in 1349'; 'licensed by Thomas Edison' is not supported by a passage
+    where the licence went to Westinghouse and Edison is named two sentences earlier."""
     claim_items = _items(claim)
     evidence = [_items(s.text) for s in window]
-    for at in [i for i, x in enumerate(claim_items) if x.startswith("#")]:
+    facts_at = [i for i, x in enumerate(claim_items) if x.startswith("#") or _plain(x) in names]
+    for at in facts_at:
         fact = claim_items[at]
-        context = _context(claim_items, at, CONTEXT_CLAIM)
+        context = _context(claim_items, at, CONTEXT_CLAIM, names)
         if not context:
             continue
         found_any, bound = False, False
@@ -325,7 +341,7 @@ def _unbound(claim: str, window: list[_Sentence]) -> str:
                 if not _same_fact(fact, item):
                     continue
                 found_any = True
-                near = _context(items, j, CONTEXT_EVIDENCE)
+                near = _context(items, j, CONTEXT_EVIDENCE, names)
                 if any(_same_word(c, n) for c in context for n in near):
                     bound = True
                     break
