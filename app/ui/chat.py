@@ -102,7 +102,7 @@ def ask(ctx: ChatContext, question: str, turns: list[Turn]) -> None:
         if chat_id is None or ctx.store.chat(ctx.owner, chat_id) is None:
             chat_id = ctx.store.create_chat(ctx.owner, question).id
             session.open_chat(chat_id)
-        turn = ctx.store.add_turn(ctx.owner, chat_id, question, answer_record(answer, ctx.index))
+        turn = ctx.store.add_turn(ctx.owner, chat_id, question, answer_record(answer))
         render_answer(turn, ctx.index, _feedback_saver(ctx))
 
 

@@ -1,8 +1,8 @@
 """What a saved answer holds: `Answer.to_dict()` plus what re-drawing it later needs.
 
-`to_dict()` leaves out the passages' text and the cited content's hash; the chat keeps both so
-an old answer still shows its closest passages (not-found answers), and its citations can tell
-when the document changed or was removed since.
+`to_dict()` leaves out the passages' text and hash; the chat keeps both so an old answer still
+shows its closest passages (not-found answers). Citations carry their content's hash already, so
+they can tell when the document changed or was removed since.
 """
 
 from __future__ import annotations
@@ -10,14 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.answering.types import Answer
-from vectorstore.index import Index
 
 
-def answer_record(answer: Answer, index: Index) -> dict[str, Any]:
+def answer_record(answer: Answer) -> dict[str, Any]:
     data = answer.to_dict()
-    for citation in data["citations"]:
-        files = index.manifest.files_named(citation["source"])
-        citation["sha256"] = files[0].sha256 if files else ""
     for stored, passage in zip(data["passages"], answer.passages, strict=True):
         stored["title"] = passage.title
         stored["text"] = passage.text
