@@ -23,17 +23,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
-
 from app.answering.pipeline import Answerer
 from app.answering.types import Answer
 from app.config import load_settings
 from app.evaluation.metrics import percentile
 from bench import machine
 from common.text import MARKER, marker_numbers, sentence_spans
-from ingest.sync import Indexer
 from tests.helpers.capable_model import CapableModel, normalise
-from tests.helpers.corpus import load_jsonl, write_corpus
+from tests.helpers.corpus import index_corpus, load_jsonl
 from tests.helpers.openai_server import OpenAICompatibleServer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -51,14 +48,6 @@ class Asked:
     written: list[int]  # indices of the sentences the model wrote (their anchor reached it)
     reply: str
     seconds: float
-
-
-def index_corpus(root: Path, embedder: Embeddings) -> tuple[Index, Path]:
-    """The labelled documents written to root/corpus and indexed in root/data."""
-    folder = write_corpus(root / "corpus")
-    index = Index(load_settings(data_dir=root / "data", embeddings="local"), embedder)
-    Indexer(index).ingest([folder])
-    return index, folder
 
 
 def ask_all(index: Index, entries: list[dict]) -> list[Asked]:

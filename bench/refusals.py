@@ -27,15 +27,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
-
 from app.answering.pipeline import Answerer
 from app.config import load_settings
 from app.evaluation.metrics import contains_answer, percentile, ratio
 from app.evaluation.runner import gold_rank, prediction
 from bench import machine
-from ingest.sync import Indexer
-from tests.helpers.corpus import load_jsonl, squad_document_name, write_corpus
+from tests.helpers.corpus import index_corpus, load_jsonl, squad_document_name
 from tests.helpers.eager_model import eager_reply
 from tests.helpers.openai_server import OpenAICompatibleServer
 from vectorstore.embeddings import LocalMiniLM
@@ -45,7 +42,6 @@ OUT = Path(__file__).resolve().parent / "out"
 SEED = 0
 SQUAD_QUESTIONS = 80
 PER_PARAGRAPH = 2
-DOCUMENTS = 53
 EAGER_MODEL = "eager-test"
 WARM_UP = "Who is Anar Susali?"
 QUOTE_CHARS = 300  # of a failure's quotes kept in the report
@@ -82,15 +78,6 @@ def answerable(seed: int = SEED) -> list[Item]:
                              (squad_document_name(paragraph["id"]),)))
     chosen = set(rng.sample(range(len(pool)), SQUAD_QUESTIONS))
     return gold + [item for i, item in enumerate(pool) if i in chosen]
-
-
-def build_index(folder: Path, embedder: Embeddings) -> Index:
-    """The 53 documents written under `folder` and indexed there."""
-    index = Index(load_settings(data_dir=folder / "data", embeddings="local"), embedder)
-    report = Indexer(index).ingest([write_corpus(folder / "documents")])
-    if report.added != DOCUMENTS:
-        raise RuntimeError(f"indexed {report.added} of {DOCUMENTS} documents: {report.failed}")
-    return index
 
 
 def make_answerer(backend: str, index: Index, eager_url: str | None = None) -> Answerer:
@@ -189,7 +176,7 @@ def main() -> None:
     items = unanswerable() + answerable()
     rows = []
     with tempfile.TemporaryDirectory() as tmp, eager_server() as server:
-        index = build_index(Path(tmp), LocalMiniLM())
+        index, _ = index_corpus(Path(tmp), LocalMiniLM())
         for backend in args.backends.split(","):
             started = time.perf_counter()
             results = ask_all(make_answerer(backend, index, server.base_url), items,

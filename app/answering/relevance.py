@@ -5,7 +5,7 @@ Sentence vectors are cached, so selection and checking embed each sentence once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -59,11 +59,16 @@ class Scorer:
         return [0.7 * float(c) + 0.3 * term_recall(question, s)
                 for c, s in zip(cosines, sentences, strict=True)]
 
-    def close_words(self, words: Sequence[str], others: Sequence[str]) -> list[bool]:
-        """For each of `words`: is some word of `others` close to it in meaning?"""
+    def close_words(self, words: Sequence[str], others: Sequence[str],
+                    opposite: Mapping[str, str] | None = None) -> list[bool]:
+        """For each of `words`: is some word of `others` close to it in meaning? A word's
+        `opposite` never counts, however close its vector (north/south are 0.68 apart)."""
         others = [w for w in dict.fromkeys(others) if w]
         if not words or not others:
             return [False] * len(words)
         vectors = self.vectors([*words, *others])
         similarity = vectors[: len(words)] @ vectors[len(words):].T
-        return [bool(row.max() >= WORD_MATCH) for row in similarity]
+        opposite = opposite or {}
+        return [any(s >= WORD_MATCH and opposite.get(word) != other
+                    for s, other in zip(row, others, strict=True))
+                for word, row in zip(words, similarity, strict=True)]

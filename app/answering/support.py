@@ -35,7 +35,7 @@ from app.answering.facts import (
     units,
     word_found,
 )
-from app.answering.relevance import WORD_MATCH, Scorer
+from app.answering.relevance import Scorer
 from common.text import STOPWORDS, WORD, sentence_spans
 
 MAX_EVIDENCE_SENTENCES = 3
@@ -230,14 +230,8 @@ class SupportChecker:
 
     def _uncovered(self, wanted: Sequence[str], evidence_lemmas: frozenset[str]) -> list[str]:
         missing = [w for w in wanted if not _stem_found(w, evidence_lemmas)]
-        if not missing or not evidence_lemmas:
-            return missing
-        candidates = sorted(evidence_lemmas)
-        vectors = self.scorer.vectors([*missing, *candidates])
-        similarity = vectors[: len(missing)] @ vectors[len(missing):].T
-        return [w for w, row in zip(missing, similarity, strict=True)
-                if not any(s >= WORD_MATCH and _OPPOSITE.get(w) != c
-                           for s, c in zip(row, candidates, strict=True))]
+        close = self.scorer.close_words(missing, sorted(evidence_lemmas), _OPPOSITE)
+        return [w for w, found in zip(missing, close, strict=True) if not found]
 
 
 _CLAUSE = re.compile(r"[.;:!?,—–()\"“”]")

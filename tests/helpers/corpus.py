@@ -7,9 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
+
+from app.config import load_settings
+from ingest.sync import Indexer
 from tests.conftest import ROOT, SEEDS
+from vectorstore.index import Index
 
 DATA = ROOT / "tests" / "data"
+DOCUMENTS = 53  # 5 seeds + 48 SQuAD paragraphs
 
 
 def load_jsonl(name: str) -> list[dict]:
@@ -33,3 +39,14 @@ def write_corpus(folder: Path, seeds: bool = True, squad: bool = True) -> Path:
             (folder / squad_document_name(paragraph["id"])).write_text(
                 paragraph["context"], encoding="utf-8")
     return folder
+
+
+def index_corpus(root: Path, embedder: Embeddings) -> tuple[Index, Path]:
+    """The documents written to root/corpus and indexed in root/data with `embedder`; every one
+    of them, or an error naming what failed."""
+    folder = write_corpus(root / "corpus")
+    index = Index(load_settings(data_dir=root / "data", embeddings="local"), embedder)
+    report = Indexer(index).ingest([folder])
+    if report.added != DOCUMENTS:
+        raise RuntimeError(f"indexed {report.added} of {DOCUMENTS} documents: {report.failed}")
+    return index, folder

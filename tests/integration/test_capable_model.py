@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.capable import evaluate, index_corpus
+from bench.capable import evaluate
+from tests.helpers.corpus import index_corpus
 
 pytestmark = pytest.mark.integration
 

@@ -10,9 +10,7 @@ import pytest
 
 from app.answering.backends.factory import make_backends
 from app.answering.relevance import Scorer
-from app.config import load_settings
-from ingest.sync import Indexer
-from tests.helpers.corpus import load_jsonl, write_corpus
+from tests.helpers.corpus import index_corpus, load_jsonl
 from vectorstore.index import Index
 from vectorstore.retrieval import Retriever
 
@@ -24,10 +22,7 @@ MIN_SHARE = 0.9
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, local_embedder) -> Index:
-    root = tmp_path_factory.mktemp("follow_ups")
-    index = Index(load_settings(data_dir=root / "data", embeddings="local"), local_embedder)
-    Indexer(index).ingest([write_corpus(root / "corpus")])
-    return index
+    return index_corpus(tmp_path_factory.mktemp("follow_ups"), local_embedder)[0]
 
 
 @pytest.mark.parametrize("backend", ["extractive", "local"])

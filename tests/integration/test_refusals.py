@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import pytest
 
 from bench import refusals
+from tests.helpers.corpus import index_corpus
 from vectorstore.index import Index
 
 pytestmark = pytest.mark.integration
@@ -39,7 +40,7 @@ def _questions(backend: str) -> list[refusals.Item]:
 
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory, local_embedder) -> Index:
-    return refusals.build_index(tmp_path_factory.mktemp("refusals"), local_embedder)
+    return index_corpus(tmp_path_factory.mktemp("refusals"), local_embedder)[0]
 
 
 @pytest.fixture(scope="module")
