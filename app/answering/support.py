@@ -118,7 +118,8 @@ def lemma(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lower-case words with a possessive 's dropped: "Armenia's" -> "armenia"."""
-    return [re.sub(r"['’]s$", "", w) for w in _TOKEN.findall(text.lower())]
+    words = (re.sub(r"['’]s$", "", w) for w in _TOKEN.findall(text.lower()))
+    return [w for w in words if w]  # a lone "'s" is no word
 
 
 def content_lemmas(text: str) -> list[str]:
