@@ -186,7 +186,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         history.append((answer.standalone_question, answer.answer))
         answers.append(answer)
         if not args.json:
-            print(render_answer(answer))
+            print(render_answer(answer, bold=sys.stdout.isatty()))
     if args.json:
         payload = [a.to_dict() for a in answers]
         print(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False))

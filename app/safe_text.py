@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 
 from common.text import MARKER
 
 _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
+# Private-use characters stand for the bold marks while the text is escaped; the text's own are
+# dropped first, so only Footnote's marks become bold.
+_BOLD_OPEN, _BOLD_CLOSE = "\ue000", "\ue001"
+_NO_BOLD = {ord(_BOLD_OPEN): None, ord(_BOLD_CLOSE): None}
 _LEADING_SPACE = re.compile(r"(?m)^[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -42,10 +47,16 @@ def plain_label(text: str, limit: int = 80) -> str:
     return escape_markdown(flat)
 
 
-def answer_markdown(answer: str, anchor_prefix: str | None = None) -> str:
+def answer_markdown(answer: str, anchor_prefix: str | None = None,
+                    span: Sequence[int] | None = None) -> str:
     """A checked answer as Markdown: its text escaped, its citation markers `[1]`, `[2, 3]` kept
     as badges that, given `anchor_prefix`, link to the source cards `#{anchor_prefix}-{n}` on the
-    same page (an in-page jump; the session survives, no new tab)."""
+    same page (an in-page jump; the session survives, no new tab); the answer's `span` (the
+    asked name, date or number) in bold."""
+    answer = answer.translate(_NO_BOLD)
+    if span and 0 <= span[0] < span[1] <= len(answer):
+        a, b = span
+        answer = f"{answer[:a]}{_BOLD_OPEN}{answer[a:b]}{_BOLD_CLOSE}{answer[b:]}"
     parts: list[str] = []
     last = 0
     for match in MARKER.finditer(answer):
@@ -54,7 +65,7 @@ def answer_markdown(answer: str, anchor_prefix: str | None = None) -> str:
         parts.append(" " + " ".join(_badge(n, anchor_prefix) for n in numbers))
         last = match.end()
     parts.append(escape_markdown(answer[last:]))
-    return "".join(parts)
+    return "".join(parts).replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**")
 
 
 def _badge(n: int, anchor_prefix: str | None) -> str:

@@ -72,8 +72,10 @@ def _spelled(words: str) -> float | None:
         return None
     total, current, fraction, seen = 0.0, 0.0, None, False
     for i, token in enumerate(tokens):
-        if token == "half" and i >= 2 and tokens[i - 1] in {"a", "an"} and current > 1:
-            current += 0.5 - 1  # "two and a half": the "a" was counted as one
+        if token in {"a", "an"}:  # one only before a scale: "a hundred", not "a six-week"
+            current += 1 if i + 1 < len(tokens) and tokens[i + 1] in _SCALES else 0
+        elif token == "half" and i >= 2 and tokens[i - 1] in {"a", "an"} and current >= 1:
+            current += 0.5  # "two and a half"
             seen = True
         elif token in _FRACTIONS:
             fraction = _FRACTIONS[token] * (current or 1)

@@ -9,11 +9,20 @@ many", a date for "when", a name for "who" and "where", a reason for "why".
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
-from app.answering.facts import Vocabulary, facts, name_found, normal, number_spans, ordinary
+from app.answering.facts import (
+    Vocabulary,
+    facts,
+    name_found,
+    normal,
+    number_spans,
+    ordinary,
+)
 from app.answering.support import content_lemmas, lemma
 from common.text import STOPWORDS
 
@@ -51,11 +60,19 @@ _QUESTION_WORDS = frozenset("what which who whom whose when where why how many m
 FOCUS_SHARE = 0.5  # of the question's focus words a sentence must cover
 
 
+_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+
+
 def answer_type(question: str) -> AnswerType:
     if _WHO_IS.search(question):
         return "other"  # "Who is Anar Susali?" wants a description
+    # The first question word asks; a later one opens a clause ("What does a T cell extend
+    # when it meets a pathogen?" wants a thing, not a date).
+    lead = _WH.search(question)
     for kind, pattern in _TYPES:
-        if pattern.search(question):
+        found = pattern.search(question)
+        if found and (lead is None or found.start() <= lead.start()
+                      or _WH.match(found.group(0)) is None):
             return kind
     return "other"
 
@@ -82,44 +99,111 @@ def need_score(question: str, sentence: str, similar: Similar | None = None) -> 
     """0 when the sentence does not give what the question asks for; else the share of the
     question's focus words it covers, plus closeness of the answer to them (to rank sentences
     that do)."""
+    return assess(question, sentence, similar).score
+
+
+@dataclass(frozen=True)
+class Need:
+    """How a sentence stands to what a question asks for."""
+
+    kind: AnswerType
+    share: float  # of the question's focus words the sentence covers (0..1)
+    enough: bool  # covers enough of them (`_required`)
+    filler: bool  # holds something of the kind asked that the question does not
+    closeness: float  # 1 / (1 + words between the focus and the filler); 0 when apart
+
+    @property
+    def score(self) -> float:
+        if not self.enough or not self.filler:
+            return 0.0
+        return self.share + self.closeness
+
+
+def assess(question: str, sentence: str, similar: Similar | None = None) -> Need:
     kind = answer_type(question)
     focus = focus_words(question)
-    singles = [lemma(w) for w in re.findall(r"[\w'’]+", sentence.lower())]
+    singles = _lemmas(sentence)
     pairs = [a + b for a, b in zip(singles, singles[1:], strict=False)]  # "handed over"
     words = singles + pairs
-    at = [i % len(singles) for i, w in enumerate(words) if any(_same(f, w) for f in focus)]
     covered = {f for f in focus if any(_same(f, w) for w in words)}
     if similar is not None and len(covered) < len(focus):  # 'died' / 'death toll'
         missing = [f for f in focus if f not in covered]
         covered |= {f for f, close in zip(missing, similar(missing, singles), strict=True)
                     if close}
-    if focus and len(covered) < _required(len(focus)):
-        return 0.0
+    enough = not focus or len(covered) >= _required(len(focus))
     share = len(covered) / len(focus) if focus else 1.0
-    if kind == "number":
-        fillers = [(a, b) for a, b, value in number_spans(sentence)
-                   if value not in facts(question).numbers]
-    elif kind == "date":
-        fillers = [(a, b) for a, b, value in number_spans(sentence)
-                   if value not in facts(question).numbers]
-        fillers += [m.span() for m in _DATE_WORDS.finditer(sentence)]
-    elif kind == "person":
-        fillers = _new_names(question, sentence, person=True)
-    elif kind == "place":
-        fillers = _new_names(question, sentence)
-    elif kind == "reason":
-        return share if _REASON_WORDS.search(sentence) else 0.0
-    elif kind == "method":
-        return share if _METHOD_WORDS.search(sentence) or _REASON_WORDS.search(sentence) else 0.0
-    else:
-        return share
+    fillers = _fillers(kind, question, sentence)
+    if fillers is None:  # a reason, a way, or any other kind: the wording decides
+        filler = kind == "other" or bool(_REASON_WORDS.search(sentence)) or (
+            kind == "method" and bool(_METHOD_WORDS.search(sentence)))
+        return Need(kind, share, enough, filler, 0.0)
+    nearest = _nearest(fillers, focus, sentence)
+    if nearest is None:  # no filler, or no focus word to measure from
+        return Need(kind, share, enough, bool(fillers), 0.0)
+    distance = nearest[1]
+    near = distance <= FILLER_DISTANCE
+    return Need(kind, share, enough, near, 1 / (1 + distance) if near else 0.0)
+
+
+def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
+    """Where in `sentence` the answer to a who/when/where/how-many question stands (the whole
+    name or date: 'Davit Tonoyan', 'February 7, 2016'), for the reader's eye; None for other
+    kinds of question or when the sentence holds no such answer."""
+    kind = answer_type(question)
+    fillers = _fillers(kind, question, sentence)
+    if kind == "date":  # a whole date before a bare "later" or "period"
+        fillers = [m.span() for m in _DATE_RUN.finditer(sentence)
+                   if m.group(0).lower() not in question.lower()] or fillers
     if not fillers:
-        return 0.0
-    if not at:
-        return share
-    positions = [len(re.findall(r"[\w'’]+", sentence[:a])) for a, _ in fillers]
-    distance = min(abs(p - q) for p in positions for q in at)
-    return share + 1 / (1 + distance) if distance <= FILLER_DISTANCE else 0.0
+        return None
+    # measured from what is asked about, else from any word of the question ('Science
+    # Village' in 'Where is the Science Village located?')
+    nearest = _nearest(fillers, focus_words(question), sentence) or _nearest(
+        fillers, content_lemmas(question), sentence)
+    start, end = nearest[0] if nearest else fillers[0]
+    whole = _NAME_RUN if kind in ("person", "place") else _DATE_RUN if kind == "date" else None
+    for run in whole.finditer(sentence) if whole else ():
+        if run.start() <= start < run.end():
+            return run.span()
+    return start, end
+
+
+def _nearest(fillers: list[tuple[int, int]], focus: list[str],
+             sentence: str) -> tuple[tuple[int, int], int] | None:
+    """The filler closest to a focus word of the question, with its distance in words."""
+    at = [i for i, w in enumerate(_lemmas(sentence)) if any(_same(f, w) for f in focus)]
+    at += [i for i, (a, b) in enumerate(itertools.pairwise(_lemmas(sentence)))
+           if any(_same(f, a + b) for f in focus)]
+    if not fillers or not at:
+        return None
+    return min((((a, b), min(abs(len(_WORD.findall(sentence[:a])) - q) for q in at))
+                for a, b in fillers), key=lambda pair: pair[1])
+
+
+def _lemmas(sentence: str) -> list[str]:
+    return [lemma(w) for w in _WORD.findall(sentence.lower())]
+
+
+_WORD = re.compile(r"[\w'’]+")
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|de|da|von|van|al|bin|the)\s+)?"
+                       r"[A-Z][\w'’.-]*)*")
+_DATE_RUN = re.compile(
+    r"(?:(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+)?\d{3,4}s?(?:\s+(?:BC|AD|BCE|CE)\b)?"
+    r"|\d{1,2}(?:st|nd|rd|th)\s+century(?:\s+(?:BC|AD|BCE|CE)\b)?", re.I)
+
+
+def _fillers(kind: AnswerType, question: str, sentence: str) -> list[tuple[int, int]] | None:
+    """Where the sentence holds an answer of the kind asked; None for kinds without a span."""
+    if kind in ("number", "date"):
+        spans = [(a, b) for a, b, value in number_spans(sentence)
+                 if value not in facts(question).numbers]
+        if kind == "date":
+            spans += [m.span() for m in _DATE_WORDS.finditer(sentence)]
+        return spans
+    if kind in ("person", "place"):
+        return _new_names(question, sentence, person=kind == "person")
+    return None
 
 
 FILLER_DISTANCE = 12  # words between what is asked about and the answer to it

@@ -30,13 +30,13 @@ from app.answering.citations import (
 )
 from app.answering.context import build_sources
 from app.answering.facts import facts
-from app.answering.need import answer_type, meets_need, need_score
+from app.answering.need import answer_span, answer_type, meets_need, need_score
 from app.answering.relevance import RELEVANCE_MIN, Scorer
 from app.answering.support import SupportChecker
 from app.answering.types import Answer, Done, Event, Source, Status, Step, Token, Turn
 from app.config import Settings
 from app.errors import LLMError, LLMUnavailable, StreamInterrupted
-from common.text import sentence_spans
+from common.text import MARKER, sentence_spans
 from vectorstore.index import Index
 from vectorstore.retrieval import Passage, Retriever
 
@@ -300,10 +300,13 @@ class Answerer:
                 else "answered"
             if checked.dropped and not checked.missing_note:
                 text = f"{text} {DROPPED_NOTE}"
+        first = MARKER.sub(lambda m: " " * len(m.group(0)), outcome.shown[0].shown) \
+            if status != "not_found" else ""
         return Answer(question=question, standalone_question=standalone, status=status,
                       answer=text, citations=citations, passages=passages,
                       llm=draft.backend.name, notice=draft.notice,
-                      interrupted=draft.interrupted, prompt_tokens=draft.prompt_tokens)
+                      interrupted=draft.interrupted, prompt_tokens=draft.prompt_tokens,
+                      answer_span=answer_span(question, first) if first else None)
 
 
 def _figures(text: str) -> set[float]:

@@ -39,6 +39,7 @@ class Scorer:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if len(self._cache) + len(missing) > CACHE_SENTENCES:  # a long-running server
             self._cache.clear()
+            missing = list(dict.fromkeys(texts))
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 v = np.asarray(vector, dtype=np.float32)

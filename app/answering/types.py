@@ -50,6 +50,8 @@ class Answer:
     interrupted: bool = False
     prompt_tokens: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # where in `answer` the asked name, date or number stands, marked for the reader's eye
+    answer_span: tuple[int, int] | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -69,6 +71,7 @@ class Answer:
             "interrupted": self.interrupted,
             "prompt_tokens": self.prompt_tokens,
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
+            "answer_span": list(self.answer_span) if self.answer_span else None,
         }
 
 

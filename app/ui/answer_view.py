@@ -36,7 +36,8 @@ def render_answer(turn: Turn, index: Index,
     if a.get("notice"):
         st.info(escape_markdown(a["notice"]), icon=":material/info:")
     anchor = f"fn-{turn.id}"
-    st.markdown(answer_markdown(a.get("answer", ""), anchor_prefix=anchor))
+    st.markdown(answer_markdown(a.get("answer", ""), anchor_prefix=anchor,
+                                span=a.get("answer_span")))
     citations: list[dict[str, Any]] = a.get("citations", [])
     if citations:
         with st.container(horizontal=True, gap="small"):

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.unit
     ("15km", "15 km"), ("250,000", "250 000"), ("a quarter of a million", "250,000"),
     ("twelve", "12"), ("77 percent", "77%"), ("£1.3bn", "1.3 billion"), ("2½", "two and a half"),
     ("third anniversary", "3rd anniversary"), ("6-week war", "six-week war"),
+    ("its 6-week war", "a six-week war"), ("a dozen", "12"), ("an eight-hour day", "8-hour day"),
 ])
 def test_number_written_another_way_is_the_same_number(written: str, same: str) -> None:
     assert numbers(written) == numbers(same)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.answering.need import answer_type, meets_need
+from app.answering.need import answer_span, answer_type, meets_need
 
 pytestmark = pytest.mark.unit
 
@@ -21,6 +21,10 @@ PEACEKEEPERS = ("Since then an uneasy peace had prevailed in Karabakh where Russ
     ("Who commanded the peacekeepers?", "person"), ("Who is Anar Susali?", "other"),
     ("Where did the meeting take place?", "place"), ("Why was the handover delayed?", "reason"),
     ("How did Baku win the war?", "method"),
+    # the first question word asks; a later one opens a clause
+    ("What does a T cell extend when it encounters a pathogen?", "other"),
+    ("What gets transferred to students who are receptive?", "other"),
+    ("France laid siege to Montpellier in what year?", "date"),
 ])
 def test_answer_type(question: str, kind: str) -> None:
     assert answer_type(question) == kind
@@ -41,3 +45,23 @@ def test_a_reason_is_needed_for_why() -> None:
     assert meets_need("Why was the handover of Kalbajar delayed?", delayed)
     assert not meets_need("Why was the handover of Kalbajar delayed?",
                           "Kalbajar was handed over to Azerbaijan.")
+
+
+@pytest.mark.parametrize("question,sentence,span", [
+    ("Who commanded the peacekeepers?",
+     "The peacekeepers were commanded by Lt Gen Rustam Muradov until 2021.",
+     "Lt Gen Rustam Muradov"),
+    ("When was the game played?", "The game was played on February 7, 2016, at Levi's Stadium.",
+     "February 7, 2016"),
+    ("How many peacekeepers did Russia deploy?",
+     "In 2019, Russia had deployed around 2,000 peacekeepers to keep the peace.", "2,000"),
+    ("When was the Rhine first discovered?",
+     "The Rhine first enters the historical period in the 1st century BC.", "1st century BC"),
+    ("Where is the Science Village located?",
+     "There are museums in Newcastle, including the Centre for Life with its Science Village.",
+     "Centre for Life"),
+    ("What is the capital of France?", "Paris is the capital of France.", None),
+])
+def test_the_answer_span_is_the_whole_name_date_or_number(question, sentence, span) -> None:
+    found = answer_span(question, sentence)
+    assert (sentence[found[0]:found[1]] if found else None) == span

@@ -88,3 +88,11 @@ def test_answer_markers_without_a_safe_anchor_are_plain_badges() -> None:
 def test_labels_are_short_and_escaped() -> None:
     label = plain_label("[x](javascript:y) " + "word " * 40, limit=30)
     assert label.startswith("\\[x\\]\\(javascript\\:y\\)") and label.endswith("…")
+
+
+def test_the_answer_span_is_bold_and_only_footnotes_marks_make_bold() -> None:
+    text = "Russia deployed 2,000 peacekeepers [1]. **Not bold** \ue000x\ue001."
+    md = answer_markdown(text, span=(16, 21))
+    assert md.startswith("Russia deployed **2\\,000** peacekeepers :blue-badge[1]")
+    assert md.count("**") == 2  # the text's own asterisks stay escaped, its private marks go
+    assert "\\*\\*Not bold\\*\\*" in md and "\ue000" not in md
