@@ -161,8 +161,8 @@ def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
     nearest = _nearest(fillers, focus_words(question), sentence) or _nearest(
         fillers, content_lemmas(question), sentence)
     start, end = nearest[0] if nearest else fillers[0]
-    whole = _NAME_RUN if kind in ("person", "place") else _DATE_RUN if kind == "date" else None
-    for run in whole.finditer(sentence) if whole else ():
+    whole = {"person": _NAME_RUN, "place": _NAME_RUN, "date": _DATE_RUN}.get(kind, _NUMBER_RUN)
+    for run in whole.finditer(sentence):
         if run.start() <= start < run.end():
             return run.span()
     return start, end
@@ -187,10 +187,19 @@ def _lemmas(sentence: str) -> list[str]:
 _WORD = re.compile(r"[\w'’]+")
 _NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|de|da|von|van|al|bin|the)\s+)?"
                        r"[A-Z][\w'’.-]*)*")
+_MONTH = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
+# '7 February 2016', 'February 7, 2016', 'May 2018', '1990s', '1st century BC'
 _DATE_RUN = re.compile(
-    r"(?:(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+)?\d{3,4}s?(?:\s+(?:BC|AD|BCE|CE)\b)?"
-    r"|\d{1,2}(?:st|nd|rd|th)\s+century(?:\s+(?:BC|AD|BCE|CE)\b)?", re.I)
+    rf"\b\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{3,4}}\b)?"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{3,4}}\b)?|{_MONTH},?\s+\d{{3,4}}\b"
+    r"|\b\d{3,4}s?\b(?:\s+(?:BC|AD|BCE|CE)\b)?"
+    r"|\b\d{1,2}(?:st|nd|rd|th)\s+century(?:\s+(?:BC|AD|BCE|CE)\b)?", re.I)
+# a number with its unit: '15km', '9 miles', '77 percent', '44-day'
+_NUMBER_RUN = re.compile(
+    r"\d[\d,.\u202f\u00a0]*(?:[\s-]?(?:%|percent|per\s+cent|km|kilomet(?:re|er)s?|miles?|"
+    r"met(?:re|er)s?|kg|kilograms?|tonnes?|tons?|days?|weeks?|months?|years?|hours?|"
+    r"million|billion|thousand|hundred)\b)?", re.I)
 
 
 def _fillers(kind: AnswerType, question: str, sentence: str) -> list[tuple[int, int]] | None:

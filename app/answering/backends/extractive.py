@@ -16,8 +16,9 @@ from common.text import sentence_spans
 
 _STATEMENT_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MAX_SENTENCES = 3
-CLOSE_TO_BEST = 0.65  # further sentences must score this share of the best one (fitted on
-# SQuAD dev questions outside the reported sample: 0.85 -> 0.65 took top-3 "contains" 0.723 -> 0.740)
+# Further sentences must score this share of the best one (on SQuAD dev questions outside the
+# reported sample, 0.85 -> 0.65 took "contains" of the top three from 0.723 to 0.740).
+CLOSE_TO_BEST = 0.65
 NEAR_DUPLICATE = 0.92  # cosine above which a sentence repeats one already chosen
 NEED_WEIGHT = 0.3  # how much giving what was asked counts beside relevance when ranking
 _BULLET = re.compile(r"^[•\-*–]\s+\S")
