@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.config import Settings, load_settings
 from app.errors import FootnoteError
+from app.logs import route_library_warnings
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -20,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        route_library_warnings(settings.data_dir, verbose=args.verbose)
         return args.run(args, settings)
     except FootnoteError as exc:
         print(f"footnote: {exc}", file=sys.stderr)
@@ -109,6 +111,9 @@ def _answer_options(parser: argparse.ArgumentParser) -> None:
 def _command(sub, name: str, run: Callable[[argparse.Namespace, Settings], int], help_: str):
     parser = sub.add_parser(name, help=help_, description=help_)
     parser.set_defaults(run=run)
+    parser.add_argument("--verbose", action="store_true",
+                        help="also show library warnings here (they are always in "
+                             "FOOTNOTE_DATA_DIR/footnote.log)")
     return parser
 
 

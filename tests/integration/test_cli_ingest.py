@@ -66,3 +66,15 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     quiet = run_cli("ingest", str(SEEDS), "--json", env=_env(tmp_path, FOOTNOTE_DATA_DIR=str(
         tmp_path / "other")))
     assert quiet.stderr == ""
+
+
+def test_library_warnings_go_to_the_log_file_not_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n")
+    quiet = run_cli("ingest", str(folder), "--json", env=_env(tmp_path))
+    assert "not readable" in quiet.stdout or "unreadable" in quiet.stdout  # the file's reason
+    assert "EOF marker" not in quiet.stderr + quiet.stdout  # pypdf's own words stay out
+    assert "EOF marker not found" in (tmp_path / "data" / "footnote.log").read_text()
+    verbose = run_cli("ingest", str(folder), "--json", "--verbose", env=_env(tmp_path))
+    assert "EOF marker not found" in verbose.stderr
