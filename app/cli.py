@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from app.config import Settings, load_settings
 from app.errors import FootnoteError
@@ -29,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("footnote: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `footnote search ... | head` stopped reading: nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug: one line for the user, details only on request
         if os.environ.get("FOOTNOTE_DEBUG"):
             raise
@@ -267,15 +271,14 @@ def _convert_squad(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Streamlit app; it indexes seeds/ itself on a first start."""
-    import subprocess
-
+def _serve(args: argparse.Namespace, settings: Settings) -> NoReturn:
+    """Run the Streamlit app; it indexes seeds/ itself on a first start. This process becomes
+    the server (exec), so a SIGTERM or Ctrl-C to `footnote serve` stops the server itself."""
     app = Path(__file__).with_name("streamlit_app.py")
     print(f"Footnote: http://localhost:{args.port}", flush=True)
     # The same values as .streamlit/config.toml, which Streamlit reads only from the folder it
     # starts in: no tracebacks, no developer menu, no telemetry, from any folder.
-    return subprocess.call([
+    os.execv(sys.executable, [
         sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
         # This machine only: the app has no login, so nobody else on the network may upload.
         "--server.address", "127.0.0.1", "--server.headless", "true",

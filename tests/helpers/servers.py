@@ -20,11 +20,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(command: list[str], ready_url: str, log_path: Path,
-            timeout: float = 120) -> Iterator[subprocess.Popen]:
+def running(command: list[str], ready_url: str, log_path: Path, timeout: float = 120,
+            env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
     """Run `command` until the block ends; fail the test if `ready_url` never answers."""
     with log_path.open("w") as log:
-        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + timeout
             while True:
