@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from common.text import MARKER
 
@@ -22,6 +22,7 @@ _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
 # dropped first, so only Footnote's marks become bold.
 _BOLD_OPEN, _BOLD_CLOSE = "\ue000", "\ue001"
 _NO_BOLD = {ord(_BOLD_OPEN): None, ord(_BOLD_CLOSE): None}
+PREVIEW_CHARS = 320  # of a citation's preview shown on hover
 _LEADING_SPACE = re.compile(r"(?m)^[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -48,11 +49,13 @@ def plain_label(text: str, limit: int = 80) -> str:
 
 
 def answer_markdown(answer: str, anchor_prefix: str | None = None,
-                    span: Sequence[int] | None = None) -> str:
+                    span: Sequence[int] | None = None,
+                    previews: Mapping[int, str] | None = None) -> str:
     """A checked answer as Markdown: its text escaped, its citation markers `[1]`, `[2, 3]` kept
     as badges that, given `anchor_prefix`, link to the source cards `#{anchor_prefix}-{n}` on the
-    same page (an in-page jump; the session survives, no new tab); the answer's `span` (the
-    asked name, date or number) in bold."""
+    same page (an in-page jump; the session survives, no new tab), with `previews[n]` (the
+    quote and where it stands) shown on hover; the answer's `span` (the asked name, date or
+    number) in bold."""
     answer = answer.translate(_NO_BOLD)
     if span and 0 <= span[0] < span[1] <= len(answer):
         a, b = span
@@ -62,13 +65,16 @@ def answer_markdown(answer: str, anchor_prefix: str | None = None,
     for match in MARKER.finditer(answer):
         parts.append(escape_markdown(answer[last:match.start()]))
         numbers = [int(n) for n in re.split(r"[,;]", match.group(1)) if n.strip()]
-        parts.append(" " + " ".join(_badge(n, anchor_prefix) for n in numbers))
+        parts.append(" " + " ".join(_badge(n, anchor_prefix, (previews or {}).get(n))
+                                    for n in numbers))
         last = match.end()
     parts.append(escape_markdown(answer[last:]))
     return "".join(parts).replace(_BOLD_OPEN, "**").replace(_BOLD_CLOSE, "**")
 
 
-def _badge(n: int, anchor_prefix: str | None) -> str:
+def _badge(n: int, anchor_prefix: str | None, preview: str | None) -> str:
     if anchor_prefix and re.fullmatch(r"[A-Za-z0-9_-]+", anchor_prefix):
-        return f":blue-badge[[{n}](#{anchor_prefix}-{n})]"
+        # a link title: the browser shows it as plain text on hover (escaped like any text)
+        title = f' "{plain_label(preview, PREVIEW_CHARS)}"' if preview else ""
+        return f":blue-badge[[{n}](#{anchor_prefix}-{n}{title})]"
     return f":blue-badge[{n}]"

@@ -36,14 +36,15 @@ def render_answer(turn: Turn, index: Index,
     if a.get("notice"):
         st.info(escape_markdown(a["notice"]), icon=":material/info:")
     anchor = f"fn-{turn.id}"
-    st.markdown(answer_markdown(a.get("answer", ""), anchor_prefix=anchor,
-                                span=a.get("answer_span")))
     citations: list[dict[str, Any]] = a.get("citations", [])
+    st.markdown(answer_markdown(a.get("answer", ""), anchor_prefix=anchor,
+                                span=a.get("answer_span"),
+                                previews={c["n"]: _preview(c) for c in citations}))
     if citations:
         with st.container(horizontal=True, gap="small"):
             for c in citations:
                 if st.button(f"[{c['n']}]", key=f"cite-{turn.id}-{c['n']}",
-                             help=f"Open {escape_markdown(c['source'])} at the quote"):
+                             help=escape_markdown(_preview(c))):
                     show_document(index, c)
     st.caption(_how(a))
     if citations:
@@ -55,6 +56,14 @@ def render_answer(turn: Turn, index: Index,
     key = f"feedback-{turn.id}"
     st.feedback("thumbs", key=key, default=turn.feedback,
                 on_change=lambda: on_feedback(turn.id, st.session_state.get(key)))
+
+
+def _preview(c: dict[str, Any]) -> str:
+    """What a marker rests on, for a glance without leaving the answer: the quote, then the
+    document's title and page."""
+    page = f", page {c['page']}" if c.get("page") else ""
+    quote = " ".join(c.get("quote", "").split())
+    return f"“{quote}” — {c.get('title') or c['source']} ({c['source']}{page})"
 
 
 def _how(a: dict[str, Any]) -> str:

@@ -96,3 +96,11 @@ def test_the_answer_span_is_bold_and_only_footnotes_marks_make_bold() -> None:
     assert md.startswith("Russia deployed **2\\,000** peacekeepers :blue-badge[1]")
     assert md.count("**") == 2  # the text's own asterisks stay escaped, its private marks go
     assert "\\*\\*Not bold\\*\\*" in md and "\ue000" not in md
+
+
+def test_a_markers_preview_is_its_link_title_and_cannot_break_out() -> None:
+    hostile = '“x\") [y](javascript:alert(1)) ![i](https://t/x.png)” — Doc (a.txt, page 2)'
+    md = answer_markdown("Tonoyan resigned [1].", anchor_prefix="fn-3", previews={1: hostile})
+    assert md.startswith('Tonoyan resigned :blue-badge[[1](#fn-3-1 "“x\\"\\) \\[y')
+    assert md.count("](") == 1  # the marker's own link is the only one
+    assert all_escaped(md.split('"', 1)[1].rsplit('"', 1)[0])  # nothing in the title is syntax
