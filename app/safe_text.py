@@ -40,6 +40,25 @@ def escape_markdown(text: str) -> str:
     return "\n\n".join(p.strip("\n").replace("\n", "  \n") for p in paragraphs)
 
 
+# For a file the user reads as text too: only what can start Markdown syntax is escaped, so
+# "Tonoyan's 44-day war (2020)." stays as written, while no link, image, HTML, code, emphasis,
+# maths or autolink can form.
+_FILE_SYNTAX = {ord(c): "\\" + c for c in "\\`*_[]<>~$|@"}
+_LINE_START = re.compile(r"(?m)^(\s*)([#>+=-]|\d+(?=[.)]))")
+_AUTOLINK = re.compile(r"(?i)(:)(//)|\b(www)(\.)")
+
+
+def escape_markdown_readable(text: str) -> str:
+    """Like `escape_markdown`, but escaping only the characters that can begin syntax, for a
+    Markdown file that people also read as plain text (the chat export)."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LEADING_SPACE.sub("", text).translate(_FILE_SYNTAX)
+    text = _AUTOLINK.sub(lambda m: "\\".join(g for g in m.groups() if g is not None)
+                         .replace("//", "/\\/"), text)
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if not m.group(2).isdigit()
+                           else f"{m.group(1)}{m.group(2)}\\", text)
+
+
 def plain_label(text: str, limit: int = 80) -> str:
     """Short, escaped text for a widget label or heading (labels accept Markdown too)."""
     flat = " ".join(text.split())

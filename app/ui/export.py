@@ -1,9 +1,9 @@
 """A chat as a Markdown file: each question, its checked answer with its citation markers, the
 sources it cites with their quotes, and at the end every source the chat cited.
 
-Questions, answers, titles and quotes are escaped (`escape_markdown`), so the file renders in
-any Markdown viewer exactly as it reads in the app: a document cannot smuggle a live link or a
-tracking image into the export.
+Questions, answers, titles and quotes are escaped (`escape_markdown_readable`: only what can
+begin Markdown syntax), so the file reads as written in a text editor and renders as written in
+any Markdown viewer: a document cannot smuggle a live link or a tracking image into the export.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from app.history import Turn
-from app.safe_text import escape_markdown
+from app.safe_text import escape_markdown_readable as escape_markdown
 from common.text import MARKER
 
 _STATUS = {"partial": "Partial answer", "not_found": "Not found in the documents"}

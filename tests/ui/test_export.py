@@ -29,10 +29,11 @@ def test_export_has_markers_sources_and_quotes() -> None:
               "status": "answered", "answer": "Davit Tonoyan resigned [1].",
               "citations": [CITATION], "llm": "extractive"}
     md = chat_markdown("Who resigned?", [turn(answer, feedback=1)], now=0)
-    assert "## 1. Who resigned\\?" in md
-    assert "Davit Tonoyan resigned [1]\\." in md
-    assert "1. **Aghdam handed over** — 001\\_2075c0c3ed35ee68\\.txt, characters 769–2896" in md
-    assert "> “Armenian Defence Minister Davit Tonoyan has tendered his resignation\\.”" in md
+    # readable as text: only what can begin Markdown syntax is escaped
+    assert "## 1. Who resigned?" in md
+    assert "Davit Tonoyan resigned [1]." in md
+    assert "1. **Aghdam handed over** — 001\\_2075c0c3ed35ee68.txt, characters 769–2896" in md
+    assert "> “Armenian Defence Minister Davit Tonoyan has tendered his resignation.”" in md
     assert "## Sources cited in this chat" in md and "marked helpful" in md
 
 
@@ -48,9 +49,9 @@ def test_export_never_contains_live_links_or_images() -> None:
                                                                  "title": evil}]}
     md = chat_markdown(evil, [turn(answer, question=evil)], now=0)
     body = "\n".join(line for line in md.splitlines() if "invalid" in line)
-    assert body.count("p.png") == 0 and body.count("p\\.png") == 6
-    # Every bracket, parenthesis, angle bracket and "!" from the text is escaped.
-    assert not re.search(r"(?<!\\)[\[\]()<>!]", ours(body))
+    assert body.count("https://") == 0 and body.count("https:\\/\\/") == 6  # no autolink
+    # Every bracket and angle bracket from the text is escaped: no link, image or HTML forms.
+    assert not re.search(r"(?<!\\)[\[\]<>]", ours(body))
     assert "**Partial answer.**" in md and "_Searched for: rewritten_" in md
 
 

@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.safe_text import answer_markdown, escape_markdown, plain_label
+from app.safe_text import (
+    answer_markdown,
+    escape_markdown,
+    escape_markdown_readable,
+    plain_label,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -104,3 +109,22 @@ def test_a_markers_preview_is_its_link_title_and_cannot_break_out() -> None:
     assert md.startswith('Tonoyan resigned :blue-badge[[1](#fn-3-1 "“x\\"\\) \\[y')
     assert md.count("](") == 1  # the marker's own link is the only one
     assert all_escaped(md.split('"', 1)[1].rsplit('"', 1)[0])  # nothing in the title is syntax
+
+
+SYNTAX_HEAVY = st.text(alphabet=st.sampled_from(list("ab1 .:/!()[]<>*_`~$|#>+-=@\\\n\"'w")) |
+                       st.characters(), max_size=120)
+
+
+@given(SYNTAX_HEAVY)
+def test_readable_escaping_lets_no_markdown_syntax_form(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(
+        escape_markdown_readable(text))
+    tags = set(re.findall(r"<(\w+)", html))
+    assert tags <= {"p", "br"}, (text, html)  # no link, image, HTML, code, emphasis, heading, list
+
+
+def test_readable_escaping_keeps_ordinary_punctuation() -> None:
+    text = "Tonoyan's 44-day war (2020) ended: 3,000 returned."
+    assert escape_markdown_readable(text) == text
