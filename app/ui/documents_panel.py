@@ -74,12 +74,17 @@ def _document_list(index: Index, settings: Settings) -> None:
         for info in shown:
             with st.container(horizontal=True, vertical_alignment="center", gap="small",
                               wrap=False):
+                passages = "1 passage" if info.chunks == 1 else f"{info.chunks} passages"
                 st.markdown(f"{plain_label(info.title or info.source, 60)}  \n"
-                            f":small[:gray[{escape_markdown(info.source)} · "
-                            f"{info.chunks} passages]]", width="stretch")
-                st.button("", key=f"remove-{info.source}", icon=":material/delete:",
-                          type="tertiary", help=f"Remove {escape_markdown(info.source)}",
-                          on_click=_remove, args=(index, info.source, settings))
+                            f":small[:gray[{escape_markdown(info.source)} · {passages}]]",
+                            width="stretch")
+                # Removing asks first: one stray click must not drop a document.
+                with st.popover("", icon=":material/delete:", type="tertiary",
+                                help=f"Remove {escape_markdown(info.source)}"):
+                    st.markdown(f"Remove **{plain_label(info.title or info.source, 60)}** "
+                                f"({escape_markdown(info.source)}) from the index?")
+                    st.button("Remove", key=f"remove-{info.source}", type="primary",
+                              on_click=_remove, args=(index, info.source, settings))
         if len(infos) > len(shown):
             st.caption(f"{len(infos) - len(shown)} more; filter to find them.")
 

@@ -129,6 +129,10 @@ def test_upload_checks_content_saves_safely_and_indexes(new_app: NewApp, app_env
 
 def test_remove_a_document(new_app: NewApp) -> None:
     at = new_app()
+    # the trash icon opens a question; only its Remove button removes
+    asked = [m.value for m in at.sidebar.markdown if m.value.startswith("Remove **")]
+    assert len(asked) == 5 and any("001\\_2075c0c3ed35ee68\\.txt" in a for a in asked), asked
+    assert len(Index(load_settings()).sources()) == 5
     at.button(key="remove-001_2075c0c3ed35ee68.txt").click().run()
     assert not at.exception
     sources = {s.source for s in Index(load_settings()).sources()}
