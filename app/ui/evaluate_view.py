@@ -92,8 +92,11 @@ def _worst(scored: Sequence[Scored]) -> None:
     missed, answered = worst(scored, WORST_SHOWN)
     shown = (missed + answered)[:WORST_SHOWN]
     if not shown:
-        st.success("Every answerable question's answer holds a gold answer, and every "
-                   "unanswerable one was refused.", icon=":material/check_circle:")
+        refusals = any(not s.answerable for s in scored)
+        st.success("Every answerable question's answer holds a gold answer" + (
+            ", and every unanswerable one was refused." if refusals else
+            ". The set has no unanswerable questions, so refusals were not tested."),
+            icon=":material/check_circle:")
         return
     st.markdown("**Questions that went worst**")
     for s in shown:

@@ -133,3 +133,25 @@ def test_an_unusable_backend_disables_the_run(new_app: NewApp) -> None:
     assert not at.exception
     assert any("OPENAI_API_KEY" in e.value for e in at.error)
     assert at.button(key="fn_eval_run").disabled
+
+
+def _all_right(refusals: bool) -> None:
+    from app.evaluation.runner import Scored
+    from app.ui.evaluate_view import _worst
+
+    right = dict(status="answered", answer="A [1].", rank=1, exact_match=1.0, f1=1.0,
+                 contains=1.0, claims=1, claims_supported=1, cited=1, cited_supported=1,
+                 cites_gold=True, latency_ms=10.0, llm="extractive")
+    scored = [Scored(question="Q?", answerable=True, **right)]
+    if refusals:
+        scored.append(Scored(question="R?", answerable=False,
+                             **{**right, "status": "not_found"}))
+    _worst(scored)
+
+
+@pytest.mark.parametrize("refusals", [True, False])
+def test_refusals_are_praised_only_when_there_were_some(refusals: bool) -> None:
+    at = AppTest.from_function(_all_right, args=(refusals,)).run()
+    [said] = [s.value for s in at.success]
+    assert ("every unanswerable one was refused" in said) is refusals
+    assert ("refusals were not tested" in said) is not refusals
