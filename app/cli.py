@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.config import Settings, load_settings
-from app.errors import FootnoteError
+from common.config import Settings, load_settings
+from common.errors import FootnoteError
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 

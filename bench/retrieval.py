@@ -27,11 +27,11 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
-from app.config import load_settings
 from app.evaluation.metrics import mean_reciprocal_rank, percentile, recall_at
 from app.evaluation.runner import DEPTH  # distinct sources ranked per question
 from app.evaluation.squad import load_paragraphs, write_corpus
 from bench import SQUAD, machine, memory_mb
+from common.config import load_settings
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index

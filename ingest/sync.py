@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from app.errors import FootnoteError, IngestError
+from common.errors import FootnoteError, IngestError
 from ingest.chunking import Chunker
 from ingest.clean import CLEANER_VERSION
 from ingest.discover import Candidate, discover

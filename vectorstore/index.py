@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from app.config import Settings
+from common.config import Settings
 from vectorstore.embeddings import Embedder, make_embeddings
 from vectorstore.manifest import Manifest
 from vectorstore.store import ChunkStore

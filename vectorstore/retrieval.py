@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from app.errors import FootnoteError
+from common.errors import FootnoteError
 from common.text import STOPWORDS, WORD
 from vectorstore.index import Index
 from vectorstore.manifest import ChunkRecord

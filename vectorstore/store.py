@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from app.config import Settings
-from app.errors import EmbedderMismatchError, StoreError
+from common.config import Settings
+from common.errors import EmbedderMismatchError, StoreError
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 

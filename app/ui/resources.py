@@ -15,8 +15,8 @@ import streamlit as st  # noqa: TID251
 
 from app.answering.backends.base import Backend
 from app.answering.pipeline import Answerer
-from app.config import Settings
 from app.history import ChatStore
+from common.config import Settings
 from vectorstore.index import Index
 
 log = logging.getLogger("footnote.ui")

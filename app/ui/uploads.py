@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import FootnoteError, IngestError
+from common.errors import FootnoteError, IngestError
 from ingest.decode import decode_text
 from ingest.parse import sha256_of
 from ingest.sync import Indexer, Progress

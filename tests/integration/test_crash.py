@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_settings
+from common.config import load_settings
 from tests.conftest import run_cli
 from tests.helpers.index import assert_consistent, snapshot
 from vectorstore.index import Index

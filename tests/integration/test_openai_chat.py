@@ -35,7 +35,7 @@ def _cite_tonoyan(messages: list[dict]) -> str:
 @pytest.fixture(scope="module")
 def seeds_index(tmp_path_factory, local_embedder):
     data = tmp_path_factory.mktemp("index")
-    from app.config import load_settings
+    from common.config import load_settings
 
     index = Index(load_settings(data_dir=data, embeddings="local"), local_embedder)
     Indexer(index).ingest([SEEDS])

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251
 
-from app.config import load_settings
 from app.history import ChatStore
 from app.ui.export import chat_markdown
+from common.config import load_settings
 from vectorstore.index import Index
 
 pytestmark = pytest.mark.integration

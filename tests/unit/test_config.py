@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_settings
-from app.errors import ConfigError
+from common.config import load_settings
+from common.errors import ConfigError
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.unit
