@@ -50,7 +50,7 @@ def distinct(names: Iterable[str]) -> list[str]:
 def baseline_store(index: Index, embedder: LocalMiniLM, folder: Path) -> Chroma:
     """A fresh LangChain Chroma collection holding exactly the chunks the pipeline produced."""
     stored = index.store.collection.get(include=["documents", "metadatas"])
-    names = [index.manifest.sources_of(m["sha256"])[0] for m in stored["metadatas"]]
+    names = [index.sources_of(m["sha256"])[0] for m in stored["metadatas"]]
     client = chromadb.PersistentClient(
         path=str(folder), settings=ChromaSettings(anonymized_telemetry=False))
     store = Chroma(collection_name="baseline", embedding_function=embedder, client=client,

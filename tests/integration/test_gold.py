@@ -45,8 +45,8 @@ def answerer(request, corpus_index) -> Answerer:
 
 def _assert_citations_are_real(answer: Answer, index: Index) -> None:
     for citation in answer.citations:
-        [record] = index.manifest.files_named(citation.source)
-        document = index.manifest.content(record.sha256).text
+        [record] = index.files_named(citation.source)
+        document = index.content(record.sha256).text
         assert document[citation.quote_start:citation.quote_end] == citation.quote
         assert citation.start <= citation.quote_start < citation.quote_end <= citation.end
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.history import ChatStore, chat_title
+from vectorstore.chats import chat_title
+from vectorstore.chats.sqlite import SQLiteChatStore
 
 pytestmark = pytest.mark.unit
 
@@ -16,7 +17,7 @@ ANSWER = {"question": "q", "standalone_question": "q", "status": "answered", "an
 
 
 def test_chats_turns_feedback_and_delete(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+    store = SQLiteChatStore(tmp_path / "chats.sqlite3")
     chat = store.create_chat("alice", "What happened in Aghdam?")
     turn = store.add_turn("alice", chat.id, "What happened in Aghdam?", ANSWER)
     store.add_turn("alice", chat.id, "And then?", {**ANSWER, "answer": "B [1]."})
@@ -32,7 +33,7 @@ def test_chats_turns_feedback_and_delete(tmp_path: Path) -> None:
 
 
 def test_owners_never_see_or_touch_each_others_chats(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+    store = SQLiteChatStore(tmp_path / "chats.sqlite3")
     mine = store.create_chat("alice", "mine")
     turn = store.add_turn("alice", mine.id, "q", ANSWER)
     assert store.chats("bob") == [] and store.chat("bob", mine.id) is None
@@ -45,7 +46,7 @@ def test_owners_never_see_or_touch_each_others_chats(tmp_path: Path) -> None:
 
 
 def test_most_recent_chat_first(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+    store = SQLiteChatStore(tmp_path / "chats.sqlite3")
     old = store.create_chat("a", "old")
     new = store.create_chat("a", "new")
     assert [c.id for c in store.chats("a")] == [new.id, old.id]
@@ -54,7 +55,7 @@ def test_most_recent_chat_first(tmp_path: Path) -> None:
 
 
 def test_concurrent_sessions_stay_consistent(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+    store = SQLiteChatStore(tmp_path / "chats.sqlite3")
     errors: list[BaseException] = []
 
     def session(owner: str) -> None:
@@ -80,7 +81,7 @@ def test_concurrent_sessions_stay_consistent(tmp_path: Path) -> None:
         assert sorted(c.title for c in chats) == ["chat 0", "chat 2", "chat 4"]
         for chat in chats:
             assert [t.feedback for t in store.turns(f"owner{n}", chat.id)] == [0, 1, 0, 1]
-    reopened = ChatStore(tmp_path / "chats.sqlite3")  # what another process would read
+    reopened = SQLiteChatStore(tmp_path / "chats.sqlite3")  # what another process would read
     assert len(reopened.chats("owner0")) == 3
 
 
