@@ -87,5 +87,6 @@ def _store(key: str, _settings: Settings) -> ChatStore:
 
 
 def get_store(settings: Settings) -> ChatStore:
-    """One chat store per data folder."""
-    return _store(str(settings.data_dir.resolve()), settings)
+    """One chat store per database (the key holds the URL: it stays in this process's memory)."""
+    url = settings.database_url
+    return _store(url.get_secret_value() if url else str(settings.data_dir.resolve()), settings)

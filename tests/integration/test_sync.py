@@ -37,8 +37,8 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def index(make_settings):
-    index = Index(make_settings(), CountingEmbedder())
+def index(make_settings, fresh_database):
+    index = Index(make_settings(database_url=fresh_database()), CountingEmbedder())
     yield index
     index.close()
 

@@ -1,6 +1,7 @@
 """The catalog: which files are indexed, under which content hash, each content's cleaned text,
 its chunks with a keyword index over them, and the writers' lock. One interface, one
-implementation per database: SQLite (a file under FOOTNOTE_DATA_DIR).
+implementation per database: SQLite (the default, a file under FOOTNOTE_DATA_DIR) and
+PostgreSQL (FOOTNOTE_DATABASE_URL, shared by several app servers).
 
 Chunks are keyed by content, so identical files share one set of vectors. Writes happen in
 transactions: a crash leaves either the old or the new state, never half. Because the keyword
@@ -80,7 +81,13 @@ class Catalog(Protocol):
 
 
 def make_catalog(settings: Settings) -> Catalog:
-    """A SQLite file under the data folder."""
+    """PostgreSQL when FOOTNOTE_DATABASE_URL is set, else a SQLite file under the data folder."""
+    if settings.database_url:
+        from vectorstore.catalog.postgres import PostgresCatalog
+        from vectorstore.postgres import engine_for
+
+        return PostgresCatalog(engine_for(settings.database_url.get_secret_value()),
+                               settings.collection)
     from vectorstore.catalog.sqlite import SQLiteCatalog
 
     return SQLiteCatalog(settings.data_dir / sqlite_name(settings))

@@ -1,6 +1,7 @@
 """Saved chats: each chat holds turns (a question and its checked answer, stored as the JSON of
 `Answer.to_dict()`, plus the reader's feedback). One interface, one implementation per database:
-SQLite under FOOTNOTE_DATA_DIR.
+SQLite under FOOTNOTE_DATA_DIR by default, PostgreSQL when FOOTNOTE_DATABASE_URL is set, so every
+app server sharing that database lists the same chats.
 
 Every query is scoped by `owner`, an opaque id the caller chooses (the web app uses one random id
 per browser session), so one owner can never read, change or delete another owner's chats, even
@@ -66,7 +67,12 @@ class ChatStore(Protocol):
 
 
 def make_chat_store(settings: Settings) -> ChatStore:
-    """chats.sqlite3 in the data folder."""
+    """PostgreSQL when FOOTNOTE_DATABASE_URL is set, else chats.sqlite3 in the data folder."""
+    if settings.database_url:
+        from vectorstore.chats.postgres import PostgresChatStore
+        from vectorstore.postgres import engine_for
+
+        return PostgresChatStore(engine_for(settings.database_url.get_secret_value()))
     from vectorstore.chats.sqlite import SQLiteChatStore
 
     return SQLiteChatStore((settings.data_dir / "chats.sqlite3").resolve())
