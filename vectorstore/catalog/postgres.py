@@ -1,9 +1,16 @@
 """The catalog in PostgreSQL, shared by every app server pointed at the same database.
 
 Keyword search is PostgreSQL's full text search: a stored `tsvector` per chunk (English stemming,
-like the porter stemmer FTS5 uses on SQLite) under a GIN index, ranked by `ts_rank_cd` (cover
-density). Writers serialise with a session advisory lock, so two machines never reconcile or
-write at the same time. One database holds the catalog of one Chroma collection.
+like the porter stemmer FTS5 uses on SQLite) under a GIN index finds the chunks holding any
+query term; they are ranked by BM25 computed in the query (term frequencies from the tsvector's
+positions, document frequencies counted per query lexeme), the ranking FTS5 gives on SQLite.
+Measured once on SQuAD dev (2,067 paragraphs, 2,759 chunks, 10,570 questions, keyword only,
+recall@5 of the paragraph): `ts_rank_cd` 0.685 (it knows nothing of how rare a term is), this
+BM25 0.925, FTS5 0.932; per query p50 22 ms / p95 53 ms here against 1.9 / 4.6 ms for FTS5, on
+2 busy cores. Keeping document frequencies in a table would cut the counting; not done yet.
+
+Writers serialise with a session advisory lock, so two machines never reconcile or write at the
+same time. One database holds the catalog of one Chroma collection.
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ CREATE TABLE contents (
 CREATE TABLE chunks (
     id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, text TEXT NOT NULL,
     start_at INTEGER NOT NULL, end_at INTEGER NOT NULL, page INTEGER, heading TEXT NOT NULL,
-    terms TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED
+    terms TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+    size INTEGER GENERATED ALWAYS AS (length(to_tsvector('english', text))) STORED
 );
 CREATE INDEX chunks_sha ON chunks(sha256);
 CREATE INDEX chunks_terms ON chunks USING GIN (terms);
@@ -39,6 +47,27 @@ CREATE INDEX files_source ON files(source)
 """]
 _FILE = "SELECT path, source, sha256, size FROM files"
 _CHUNK = "SELECT id, sha256, text, start_at, end_at, page, heading FROM chunks"
+# BM25 (k1 1.2, b 0.75, as FTS5), in two statements so the planner sees constants (the GIN index
+# finds the candidates; no per-row subquery): first the query's lexemes with their document
+# frequencies and the corpus size, then the chunks holding any of them, scored by each lexeme's
+# count in the chunk (its positions in the tsvector).
+_LEXEMES = """
+SELECT l.lexeme, (SELECT count(*) FROM chunks WHERE terms @@ quote_literal(l.lexeme)::tsquery),
+       s.n, s.avg_size
+FROM (SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', :q))) l,
+     (SELECT count(*)::float8 AS n, greatest(avg(size), 1)::float8 AS avg_size FROM chunks) s
+"""
+_BM25 = """
+SELECT c.id, sum(ln(1 + (:n - w.df + 0.5) / (w.df + 0.5))
+                 * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * c.size / :avg_size))) AS score
+FROM chunks c
+CROSS JOIN LATERAL (SELECT lexeme, coalesce(array_length(positions, 1), 1) AS tf
+                    FROM unnest(c.terms)) t
+JOIN unnest(CAST(:lexemes AS text[]), CAST(:dfs AS float8[])) AS w(lexeme, df)
+  ON w.lexeme = t.lexeme
+WHERE c.terms @@ CAST(:query AS tsquery){where}
+GROUP BY c.id ORDER BY score DESC, c.id LIMIT :limit
+"""
 
 
 class PostgresCatalog:
@@ -154,19 +183,24 @@ class PostgresCatalog:
 
     def keyword_search(self, terms: list[str], limit: int,
                        shas: list[str] | None = None) -> list[tuple[str, float]]:
-        """Full-text search over chunk texts: (chunk id, ts_rank_cd), best first; any term may
-        match (websearch syntax, so no term can inject an operator)."""
+        """BM25 over chunk texts: (chunk id, score), best first; any term may match."""
         if not terms or limit <= 0:
             return []
-        sql = ("SELECT id, ts_rank_cd(terms, q) AS rank FROM chunks, "
-               "websearch_to_tsquery('english', :q) q WHERE terms @@ q")
-        params: dict[str, object] = {"q": " or ".join(t.replace('"', " ") for t in terms),
-                                     "n": limit}
+        stats = self._db.rows(_LEXEMES, {"q": " ".join(terms)})
+        if not stats:
+            return []
+        lexemes = [r[0] for r in stats]
+        params: dict[str, object] = {
+            "lexemes": lexemes, "dfs": [float(r[1]) for r in stats], "n": stats[0][2],
+            "avg_size": stats[0][3], "limit": limit,
+            # Each lexeme quoted, so no query word can act as a tsquery operator.
+            "query": " | ".join("'" + x.replace("\\", "\\\\").replace("'", "''") + "'"
+                                for x in lexemes)}
+        where = ""
         if shas is not None:
-            sql += " AND sha256 = ANY(:shas)"
+            where = " AND c.sha256 = ANY(:shas)"
             params["shas"] = shas
-        sql += " ORDER BY rank DESC, id LIMIT :n"
-        return [(r[0], float(r[1])) for r in self._db.rows(sql, params)]
+        return [(r[0], float(r[1])) for r in self._db.rows(_BM25.format(where=where), params)]
 
     def chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
         if not ids:
