@@ -10,13 +10,18 @@ BIN := $(VENV)/bin
 run: $(VENV)/.installed
 	$(BIN)/footnote serve
 
-test: $(VENV)/.dev-installed /usr/bin/chromium
+test: $(VENV)/.dev-installed /usr/bin/chromium /usr/lib/postgresql/15/bin/initdb
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's chromium (Playwright's own browser download fails offline).
 /usr/bin/chromium:
 	apt-get update -qq && apt-get install -y -qq chromium
+
+# The catalog tests start a real PostgreSQL of their own (as the postgres user, in a temporary
+# folder, on a free port); they need only the binaries, not Debian's own cluster.
+/usr/lib/postgresql/15/bin/initdb:
+	apt-get update -qq && apt-get install -y -qq postgresql
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

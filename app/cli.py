@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from app.config import Settings, load_settings
-from app.errors import FootnoteError
 from app.logs import route_library_warnings
+from common.config import Settings, load_settings
+from common.errors import FootnoteError
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 

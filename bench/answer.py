@@ -27,10 +27,10 @@ from pathlib import Path
 
 from app.answering.backends.local import default_gguf
 from app.answering.pipeline import Answerer
-from app.config import load_settings
 from app.evaluation.metrics import percentile
 from app.evaluation.questions import Question, load_questions
 from bench import SEEDS_GOLD
+from common.config import load_settings
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from app.answering.pipeline import Answerer
 from app.answering.types import Answer
-from app.config import load_settings
 from app.evaluation.metrics import percentile
 from bench import machine
+from common.config import load_settings
 from common.text import MARKER, marker_numbers, sentence_spans
 from tests.helpers.capable_model import CapableModel, normalise
 from tests.helpers.corpus import index_corpus, load_jsonl

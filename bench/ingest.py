@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.config import load_settings
 from app.evaluation.squad import load_paragraphs, write_corpus
 from bench import SQUAD, machine, memory_mb
+from common.config import load_settings
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index

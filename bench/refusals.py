@@ -28,10 +28,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.answering.pipeline import Answerer
-from app.config import load_settings
 from app.evaluation.metrics import contains_answer, percentile, ratio
 from app.evaluation.runner import gold_rank, prediction
 from bench import machine
+from common.config import load_settings
 from tests.helpers.corpus import index_corpus, load_jsonl, squad_document_name
 from tests.helpers.eager_model import eager_reply
 from tests.helpers.openai_server import OpenAICompatibleServer

@@ -27,11 +27,11 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 
-from app.config import load_settings
 from app.evaluation.metrics import mean_reciprocal_rank, percentile, recall_at
 from app.evaluation.runner import DEPTH  # distinct sources ranked per question
 from app.evaluation.squad import load_paragraphs, write_corpus
 from bench import SQUAD, machine, memory_mb
+from common.config import load_settings
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index
@@ -50,7 +50,7 @@ def distinct(names: Iterable[str]) -> list[str]:
 def baseline_store(index: Index, embedder: LocalMiniLM, folder: Path) -> Chroma:
     """A fresh LangChain Chroma collection holding exactly the chunks the pipeline produced."""
     stored = index.store.collection.get(include=["documents", "metadatas"])
-    names = [index.manifest.sources_of(m["sha256"])[0] for m in stored["metadatas"]]
+    names = [index.sources_of(m["sha256"])[0] for m in stored["metadatas"]]
     client = chromadb.PersistentClient(
         path=str(folder), settings=ChromaSettings(anonymized_telemetry=False))
     store = Chroma(collection_name="baseline", embedding_function=embedder, client=client,

@@ -38,10 +38,10 @@ from typing import Any
 
 import numpy as np
 
-from app.config import load_settings
 from app.evaluation.metrics import percentile
 from app.evaluation.squad import Paragraph, load_paragraphs, questions_of
 from bench import SQUAD, machine, memory_mb
+from common.config import load_settings
 from ingest.parse import parse_document
 from ingest.sync import Indexer
 from vectorstore.embeddings import Embedder, LocalMiniLM

@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 from app.answering.pipeline import Answerer
-from app.config import load_settings
 from app.evaluation.evaluate import evaluate
 from app.evaluation.questions import Question, load_questions
 from app.evaluation.squad import load_paragraphs, questions_of, write_corpus
 from bench import SEEDS_GOLD, SQUAD, machine, memory_mb
+from common.config import load_settings
 from ingest.sync import Indexer
 from vectorstore.embeddings import LocalMiniLM
 from vectorstore.index import Index

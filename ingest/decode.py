@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from app.errors import IngestError
+from common.errors import IngestError
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.errors import IngestError
+from common.errors import IngestError
 from ingest.decode import decode_text
 
 

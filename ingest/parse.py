@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from app.errors import IngestError
+from common.errors import IngestError
 from ingest.clean import clean_text
 from ingest.documents import Document
 from ingest.loaders import Extracted, loader_for

@@ -7,12 +7,14 @@ import pty
 import select
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from app.config import Settings, load_settings
+from common.config import Settings, load_settings
+from tests.helpers.servers import chroma_server, new_database, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -49,6 +51,36 @@ def make_settings(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One real PostgreSQL for the whole session; each test takes its own database."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(postgres_url: str) -> str:
+    """A fresh PostgreSQL database for this test."""
+    return new_database(postgres_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database(request: pytest.FixtureRequest) -> Callable[[], str | None]:
+    """Run the test on each catalog: each call gives a new database for one installation,
+    None on SQLite (files under its data folder, the default) or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return lambda: None
+    server = request.getfixturevalue("postgres_url")
+    return lambda: new_database(server)
+
+
+@pytest.fixture
+def chroma_port(tmp_path: Path) -> Iterator[int]:
+    """A real `chroma run` server for this test."""
+    with chroma_server(tmp_path) as port:
+        yield port
+
+
+@pytest.fixture(scope="session")
 def local_embedder():
     from vectorstore.embeddings import LocalMiniLM
 
@@ -72,6 +104,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
         env=full_env, cwd=cwd, timeout=timeout,
     )
+
+
+def start_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start the real `footnote` command in a child process, without waiting for it."""
+    return subprocess.Popen([sys.executable, "-m", "app.cli", *args], env=_cli_env(env),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def run_cli_on_terminal(*args: str, env: dict[str, str] | None = None,

@@ -1,1 +1,2 @@
-"""Embeddings, the Chroma chunk store, and the manifest that ties files to chunks."""
+"""Embeddings, the chunk store (Chroma), the catalog that ties files to chunks, and the chat
+store; `Index` is the one door to the chunk store and the catalog."""

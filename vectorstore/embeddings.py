@@ -16,8 +16,8 @@ from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
 
-from app.config import Settings
-from app.errors import ConfigError, FootnoteError
+from common.config import Settings
+from common.errors import ConfigError, FootnoteError
 
 # OpenMP threads that spin while idle (torch's default) starve llama.cpp's threads when both run
 # in one process: a local answer took 30 s instead of 1 s here. Set before torch is imported.

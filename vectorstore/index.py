@@ -1,15 +1,26 @@
-"""The index: the Chroma chunk store plus the manifest of files, opened together from settings."""
+"""The index: the chunk store (Chroma) and the catalog (SQLite or PostgreSQL), opened together
+from settings. The rest of Footnote goes through `Index` only, and never learns which database
+holds the catalog.
+
+Order of writes makes every crash recoverable: chunks go into Chroma first (ids derived from the
+content hash, so a retry overwrites), then one catalog transaction records the contents and the
+files. `reconcile()` at the start of every run deletes Chroma chunks no catalog row accounts for
+and forgets contents whose chunks are missing, so a run after a SIGKILL ends exactly where a clean
+run would.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
-from app.config import Settings
+from common.config import Settings
+from vectorstore.catalog import Catalog, ChunkRecord, ContentRecord, FileRecord, make_catalog
 from vectorstore.embeddings import Embedder, make_embeddings
-from vectorstore.manifest import Manifest
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChromaStore, ChunkStore, chunk_id, content_of
 
 
 @dataclass(frozen=True)
@@ -22,35 +33,134 @@ class SourceInfo:
 
 
 class Index:
-    """Everything indexed under one collection; the only door to Chroma and the manifest."""
+    """Everything indexed under one collection; the only door to the chunk store and catalog."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embeddings(settings)
 
     @cached_property
-    def store(self) -> ChunkStore:
-        return ChunkStore(self.settings, self.embedder.name, self.embedder.dim)
+    def _catalog(self) -> Catalog:
+        return make_catalog(self.settings)
 
     @cached_property
-    def manifest(self) -> Manifest:
-        return Manifest(self.settings.data_dir / _manifest_name(self.settings))
+    def store(self) -> ChunkStore:
+        return ChromaStore(self.settings, self.embedder.name, self.embedder.dim,
+                           self._catalog.catalog_id, self._catalog.description)
 
     def close(self) -> None:
-        if "manifest" in self.__dict__:
-            self.manifest.close()
+        if "_catalog" in self.__dict__:
+            self._catalog.close()
+
+    # Reading -----------------------------------------------------------------------------------
 
     def is_empty(self) -> bool:
-        return not self.manifest.has_files()
+        return not self._catalog.has_files()
 
     def sources(self) -> list[SourceInfo]:
         """Every indexed file with its title and chunk count (the UI asks on every rerun: one
         query, and the documents' texts are not read)."""
         return [SourceInfo(source=source, path=path, sha256=sha, title=title, chunks=chunks)
-                for source, path, sha, title, chunks in self.manifest.file_listing()]
+                for source, path, sha, title, chunks in self._catalog.file_listing()]
 
+    def file(self, path: str) -> FileRecord | None:
+        return self._catalog.file(path)
 
-def _manifest_name(settings: Settings) -> str:
-    """One manifest per collection and per store, so a server and a local store never mix."""
-    where = f"{settings.chroma_host}_{settings.chroma_port}" if settings.chroma_host else "local"
-    return re.sub(r"[^\w.-]", "_", f"manifest-{where}-{settings.collection}.sqlite3")
+    def files(self) -> list[FileRecord]:
+        return self._catalog.files()
+
+    def files_named(self, source: str) -> list[FileRecord]:
+        """Files whose relative name or absolute path is `source`."""
+        return self._catalog.files_named(source)
+
+    def files_under(self, folder: str) -> list[FileRecord]:
+        return self._catalog.files_under(folder)
+
+    def content(self, sha256: str) -> ContentRecord | None:
+        return self._catalog.content(sha256)
+
+    def contents(self) -> list[ContentRecord]:
+        return self._catalog.contents()
+
+    def sources_of(self, sha256: str) -> list[str]:
+        """The names of every file holding this content, in order."""
+        return self._catalog.sources_of(sha256)
+
+    def chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
+        return self._catalog.chunks(ids)
+
+    def keyword_search(self, terms: list[str], limit: int,
+                       shas: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, score), best first; any term may match."""
+        return self._catalog.keyword_search(terms, limit, shas)
+
+    def nearest_ids(self, vector: Sequence[float], k: int,
+                    where: dict[str, Any] | None = None) -> list[str]:
+        return self.store.nearest_ids(vector, k, where=where)
+
+    # Writing: only inside `writing()` ----------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One writer at a time (a file lock on SQLite, an advisory lock on PostgreSQL), and only
+        into a Chroma collection this catalog owns."""
+        with self._catalog.writer_lock():
+            self.store.claim()
+            yield
+
+    def put_files(self, records: Iterable[FileRecord]) -> None:
+        self._catalog.put_files(records)
+
+    def forget_files(self, paths: Iterable[str]) -> None:
+        """Drop files from the catalog; their chunks go at the next `collect_garbage()`."""
+        with self._catalog.transaction():
+            self._catalog.delete_files(paths)
+
+    def add(self, contents: list[ContentRecord], chunks: list[ChunkRecord],
+            files: list[FileRecord], vectors: Sequence[Sequence[float]],
+            metadatas: list[dict[str, Any]]) -> None:
+        """Chunks into Chroma first, then contents, chunks and files in one transaction."""
+        if chunks:
+            self.store.upsert([c.id for c in chunks], [c.text for c in chunks], vectors,
+                              metadatas)
+        with self._catalog.transaction():
+            self._catalog.put_contents(contents, chunks)
+            self._catalog.put_files(files)
+
+    def reconcile(self, signature: str) -> None:
+        """Make Chroma and the catalog agree after whatever happened last time; contents made
+        under another `signature` (chunking settings, embedder) are forgotten, to be re-made."""
+        catalog = self._catalog
+        if catalog.get_meta("signature") != signature:
+            with catalog.transaction():
+                catalog.delete_contents(list(catalog.declared_chunks()))
+                catalog.set_meta("signature", signature)
+        ids = self.store.all_ids()
+        declared = catalog.declared_chunks()
+        counts = catalog.chunk_counts()
+        incomplete = {sha for sha, n in declared.items()
+                      if counts.get(sha, 0) != n
+                      or any(chunk_id(sha, i) not in ids for i in range(n))}
+        if incomplete:
+            with catalog.transaction():
+                catalog.delete_contents(incomplete)
+        orphans = [i for i in ids if content_of(i) not in declared or content_of(i) in incomplete]
+        self.store.delete(orphans)
+        self.collect_garbage()
+
+    def collect_garbage(self) -> None:
+        """Delete chunks of contents no file refers to any more."""
+        unused = self._catalog.unreferenced_contents()
+        if not unused:
+            return
+        self.store.delete([chunk_id(c.sha256, i) for c in unused for i in range(c.chunks)])
+        with self._catalog.transaction():
+            self._catalog.delete_contents(c.sha256 for c in unused)
+
+    def drop_everything(self) -> None:
+        """Empty the collection and the catalog (used by --reindex)."""
+        self.store.drop()
+        catalog = self._catalog
+        with catalog.transaction():
+            catalog.delete_files(r.path for r in catalog.files())
+            catalog.delete_contents(list(catalog.declared_chunks()))

@@ -1,4 +1,4 @@
-"""Finding passages: dense (Chroma), keyword (BM25 over SQLite FTS5), and both fused by
+"""Finding passages: dense (Chroma), keyword (the catalog's full-text index), and both fused by
 reciprocal rank fusion. Chunks of one document that overlap or touch are merged into one
 passage, so the reader (and the model) never sees the same sentence twice.
 """
@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from app.errors import FootnoteError
+from common.errors import FootnoteError
 from common.text import STOPWORDS, WORD
+from vectorstore.catalog import ChunkRecord
 from vectorstore.index import Index
-from vectorstore.manifest import ChunkRecord
 
 Mode = Literal["hybrid", "dense", "keyword"]
 RRF_K = 60  # the constant from Cormack et al. (2009); rank 1 scores 1/61
@@ -77,19 +77,19 @@ class Retriever:
         if shas == []:
             return []
         vector = self.index.embedder.embed_query(query)
-        return self.index.store.nearest_ids(vector, n, where=where)
+        return self.index.nearest_ids(vector, n, where=where)
 
     def keyword_ids(self, query: str, n: int, shas: list[str] | None = None) -> list[str]:
         if shas == []:
             return []
-        return [i for i, _ in self.index.manifest.keyword_search(keyword_terms(query), n, shas)]
+        return [i for i, _ in self.index.keyword_search(keyword_terms(query), n, shas)]
 
     def _filter(self, sources: Sequence[str] | None) -> list[str] | None:
         if not sources:
             return None
         shas: list[str] = []
         for source in sources:
-            records = self.index.manifest.files_named(source)
+            records = self.index.files_named(source)
             if not records:
                 raise FootnoteError(f"No indexed source is named {source!r}; "
                                     "`footnote sources` lists them.")
@@ -98,11 +98,11 @@ class Retriever:
 
     def _passages(self, ranked: list[str], scores: dict[str, float], k: int) -> list[Passage]:
         """Best first; a chunk that overlaps or touches a chosen one of its document joins it."""
-        records = self.index.manifest.chunks(ranked)
+        records = self.index.chunks(ranked)
         groups: list[list[ChunkRecord]] = []
         for chunk_id in ranked:
             record = records.get(chunk_id)
-            if record is None:  # in Chroma but not (yet) in the manifest: never cite it
+            if record is None:  # in Chroma but not (yet) in the catalog: never cite it
                 continue
             touching = [g for g in groups if _touches(g, record)]
             if touching:  # join the passage(s) it touches; two it bridges become one
@@ -115,10 +115,9 @@ class Retriever:
         return [self._passage(group, max(scores[c.id] for c in group)) for group in groups]
 
     def _passage(self, group: list[ChunkRecord], score: float) -> Passage:
-        manifest = self.index.manifest
         sha = group[0].sha256
-        content = manifest.content(sha)
-        names = manifest.sources_of(sha)
+        content = self.index.content(sha)
+        names = self.index.sources_of(sha)
         start, end = min(c.start for c in group), max(c.end for c in group)
         first = min(group, key=lambda c: c.start)
         return Passage(

@@ -1,6 +1,10 @@
 """Chroma as the chunk store: embedded (`PersistentClient`) by default, a `chroma run` server
 (`HttpClient`) when `CHROMA_HOST` is set. Chroma never embeds by itself here: vectors always
 come from our embedder, and the collection records which one, so vectors are never mixed.
+
+The collection also records the id of the catalog that owns it: chunk ids mean something only
+to that catalog, so another one (a second data folder pointed at the same server) must neither
+write nor reconcile it, or it would delete chunks it does not know.
 """
 
 from __future__ import annotations
@@ -8,10 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
-from app.config import Settings
-from app.errors import EmbedderMismatchError, StoreError
+from common.config import Settings
+from common.errors import EmbedderMismatchError, ForeignCollectionError, StoreError
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -25,15 +29,35 @@ def content_of(chunk_id_: str) -> str:
     return chunk_id_.split(":", 1)[0]
 
 
-class ChunkStore:
-    """One Chroma collection of chunk vectors, tagged with the embedder that made them."""
+class ChunkStore(Protocol):
+    """Chunk vectors by id; texts and places live in the catalog."""
 
-    def __init__(self, settings: Settings, embedder_name: str, dim: int) -> None:
+    location: str
+
+    def count(self) -> int: ...
+    def all_ids(self) -> set[str]: ...
+    def claim(self) -> None: ...
+    def upsert(self, ids: list[str], texts: list[str], vectors: Sequence[Sequence[float]],
+               metadatas: list[dict[str, Any]]) -> None: ...
+    def delete(self, ids: list[str]) -> None: ...
+    def nearest_ids(self, vector: Sequence[float], k: int,
+                    where: dict[str, Any] | None = None) -> list[str]: ...
+    def drop(self) -> None: ...
+
+
+class ChromaStore:
+    """One Chroma collection of chunk vectors, tagged with the embedder that made them and the
+    catalog that owns them."""
+
+    def __init__(self, settings: Settings, embedder_name: str, dim: int,
+                 owner: str, owner_description: str) -> None:
         self.settings = settings
         self.embedder_name = embedder_name
         self.dim = dim
+        self.owner = owner
+        self.owner_description = owner_description
 
-    @property
+    @cached_property
     def location(self) -> str:
         s = self.settings
         return f"http://{s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.chroma_dir)
@@ -56,14 +80,18 @@ class ChunkStore:
         except Exception as exc:
             raise StoreError(f"Cannot open the Chroma store at {self.location}: {exc}") from None
 
-    @cached_property
-    def collection(self):
-        collection = self.client.get_or_create_collection(
+    def _open(self):
+        """The collection as it is, created (owned by this catalog) when missing."""
+        return self.client.get_or_create_collection(
             name=self.settings.collection,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": self.embedder_name, "dim": self.dim},
+            metadata={"embedder": self.embedder_name, "dim": self.dim, "catalog": self.owner},
         )
+
+    @cached_property
+    def collection(self):
+        collection = self._open()
         meta = collection.metadata or {}
         if meta.get("embedder") != self.embedder_name or meta.get("dim") != self.dim:
             raise EmbedderMismatchError(
@@ -73,6 +101,25 @@ class ChunkStore:
                 "setting back, or rebuild the index with: footnote ingest --reindex PATH..."
             )
         return collection
+
+    def claim(self) -> None:
+        """Make sure this catalog owns the collection before writing to or reconciling it; a
+        collection made before owners were recorded is adopted by the first catalog to write."""
+        collection = self._open()
+        meta = dict(collection.metadata or {})
+        if not meta.get("catalog"):
+            collection.modify(metadata={**meta, "catalog": self.owner})
+            meta = dict(self.client.get_collection(self.settings.collection).metadata or {})
+        self._check_owner(meta)
+
+    def _check_owner(self, meta: dict[str, Any]) -> None:
+        if meta.get("catalog") not in (None, "", self.owner):
+            raise ForeignCollectionError(
+                f"The Chroma collection {self.settings.collection!r} at {self.location} belongs "
+                f"to catalog {meta['catalog']}, not to {self.owner_description} (catalog "
+                f"{self.owner}); point FOOTNOTE_DATABASE_URL at the database that owns it "
+                "(every app server sharing a Chroma server must share one database), or choose "
+                "another FOOTNOTE_COLLECTION.")
 
     def count(self) -> int:
         return self.collection.count()
@@ -104,7 +151,7 @@ class ChunkStore:
 
     def nearest_ids(self, vector: Sequence[float], k: int,
                     where: dict[str, Any] | None = None) -> list[str]:
-        """Ids of the k nearest chunks; their text and place come from the manifest."""
+        """Ids of the k nearest chunks; their text and place come from the catalog."""
         if k <= 0:
             return []
         result = self.collection.query(query_embeddings=[list(vector)], n_results=k,
@@ -115,5 +162,6 @@ class ChunkStore:
         """Delete the whole collection (used by --reindex)."""
         names = {c.name for c in self.client.list_collections()}
         if self.settings.collection in names:
+            self.claim()
             self.client.delete_collection(self.settings.collection)
         self.__dict__.pop("collection", None)

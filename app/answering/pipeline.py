@@ -34,8 +34,8 @@ from app.answering.need import answer_span, answer_type, meets_need, need_score
 from app.answering.relevance import RELEVANCE_MIN, Scorer
 from app.answering.support import SupportChecker
 from app.answering.types import Answer, Done, Event, Source, Status, Step, Token, Turn
-from app.config import Settings
-from app.errors import LLMError, LLMUnavailable, StreamInterrupted
+from common.config import Settings
+from common.errors import LLMError, LLMUnavailable, StreamInterrupted
 from common.text import MARKER, sentence_spans
 from vectorstore.index import Index
 from vectorstore.retrieval import Passage, Retriever

@@ -76,9 +76,8 @@ def _ask_in_place(body: str, match: re.Match, asked: str) -> str:
 
 
 def _drafts_per_document(index: Index) -> Iterator[list[Question]]:
-    manifest = index.manifest
-    for content in manifest.contents():
-        names = manifest.sources_of(content.sha256)
+    for content in index.contents():
+        names = index.sources_of(content.sha256)
         if not names:
             continue
         drafts = []

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import FootnoteError
+from common.errors import FootnoteError
 
 MAX_ERRORS_SHOWN = 5
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st  # noqa: TID251
 
-from app.history import Turn
 from app.safe_text import answer_markdown, escape_markdown
 from app.ui.sources import closest_passages, show_document, source_card
+from vectorstore.chats import Turn
 from vectorstore.index import Index
 
 NOT_FOUND = ("Not found in the documents: no retrieved passage answers this. The closest "

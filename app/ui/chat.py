@@ -15,13 +15,13 @@ from streamlit.elements.lib.mutable_status_container import StatusContainer  # n
 
 from app.answering.pipeline import Answerer
 from app.answering.types import Answer, Done, Step, Token
-from app.errors import FootnoteError
-from app.history import ChatStore, Turn
 from app.safe_text import escape_markdown
 from app.ui import session
 from app.ui.answer_view import render_answer, render_question
 from app.ui.examples import example_questions
 from app.ui.record import answer_record, history_pairs
+from common.errors import FootnoteError
+from vectorstore.chats import ChatStore, Turn
 from vectorstore.index import Index
 
 STEPS = {"rewriting": "Rewriting the follow-up as a standalone question…",

@@ -6,10 +6,10 @@ import re
 
 import streamlit as st  # noqa: TID251
 
-from app.history import ChatStore
 from app.safe_text import plain_label
 from app.ui import session
 from app.ui.export import chat_markdown
+from vectorstore.chats import ChatStore
 
 SHOWN = 50
 

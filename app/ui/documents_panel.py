@@ -8,13 +8,13 @@ from pathlib import Path
 
 import streamlit as st  # noqa: TID251
 
-from app.config import Settings
-from app.errors import FootnoteError
 from app.safe_text import escape_markdown, plain_label
 from app.ui import session
 from app.ui.progress import BarProgress
 from app.ui.seeding import SEEDS, index_seeds
 from app.ui.uploads import ALLOWED_TYPES, UploadResult, ingest_uploads, remove_document
+from common.config import Settings
+from common.errors import FootnoteError
 from vectorstore.index import Index
 
 RESULTS = "fn_upload_results"

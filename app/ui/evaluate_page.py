@@ -13,7 +13,6 @@ from collections.abc import Callable
 import streamlit as st  # noqa: TID251
 
 from app.answering.backends.factory import resolve_choice
-from app.errors import FootnoteError
 from app.evaluation.drafting import draft_questions
 from app.evaluation.evaluate import evaluate, report_folder
 from app.evaluation.questions import Question, QuestionSetError
@@ -23,6 +22,7 @@ from app.ui.page import Frame
 from app.ui.progress import QuestionBar
 from app.ui.question_file import MAX_MB, describe, read_question_file
 from app.ui.uploads import safe_name
+from common.errors import FootnoteError
 
 LAST = "fn_eval_last"
 UPLOAD, DRAFT = "Upload a question file", "Draft questions from the documents"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.history import Turn
 from app.safe_text import escape_markdown_readable as escape_markdown
 from common.text import MARKER
+from vectorstore.chats import Turn
 
 _STATUS = {"partial": "Partial answer", "not_found": "Not found in the documents"}
 

@@ -20,9 +20,6 @@ from streamlit.delta_generator import DeltaGenerator  # noqa: TID251
 from streamlit.navigation.page import StreamlitPage  # noqa: TID251
 
 from app.answering.pipeline import Answerer
-from app.config import Settings, load_settings
-from app.errors import ConfigError, FootnoteError
-from app.history import ChatStore
 from app.safe_text import escape_markdown
 from app.ui import session
 from app.ui.chat import ChatContext, render_chat
@@ -31,6 +28,9 @@ from app.ui.documents_panel import documents_panel
 from app.ui.resources import get_answerer, get_index, get_store, warm_up
 from app.ui.seeding import ensure_seeded
 from app.ui.settings_panel import AnswerSettings, answer_settings
+from common.config import Settings, load_settings
+from common.errors import ConfigError, FootnoteError
+from vectorstore.chats import ChatStore
 from vectorstore.index import Index
 
 log = logging.getLogger("footnote.ui")

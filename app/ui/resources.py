@@ -1,6 +1,6 @@
 """Heavy shared objects, built once per server process behind `st.cache_resource`.
 
-The index (embedding model, Chroma client, manifest) and the answer backends (the local model)
+The index (embedding model, Chroma client, catalog) and the answer backends (the local model)
 are shared by every session. Backends are cached apart from the `Answerer`, so switching strict
 mode builds a new, cheap `Answerer` around the same loaded model instead of loading it again.
 Cache keys are plain strings derived from the settings that matter to each object.
@@ -15,8 +15,8 @@ import streamlit as st  # noqa: TID251
 
 from app.answering.backends.base import Backend
 from app.answering.pipeline import Answerer
-from app.config import Settings
-from app.history import ChatStore
+from common.config import Settings
+from vectorstore.chats import ChatStore, make_chat_store
 from vectorstore.index import Index
 
 log = logging.getLogger("footnote.ui")
@@ -82,11 +82,11 @@ def warm_up(settings: Settings, answerer: Answerer, choice: str) -> threading.Th
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> ChatStore:
-    from pathlib import Path
-
-    return ChatStore(Path(path))
+def _store(key: str, _settings: Settings) -> ChatStore:
+    return make_chat_store(_settings)
 
 
 def get_store(settings: Settings) -> ChatStore:
-    return _store(str((settings.data_dir / "chats.sqlite3").resolve()))
+    """One chat store per database (the key holds the URL: it stays in this process's memory)."""
+    url = settings.database_url
+    return _store(url.get_secret_value() if url else str(settings.data_dir.resolve()), settings)

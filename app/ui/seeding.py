@@ -23,7 +23,7 @@ def ensure_seeded(index: Index) -> None:
     marker = index.settings.data_dir / MARKER
     if not index.is_empty():
         if not marker.exists():
-            marker.touch()
+            _mark_seeded(index)
         return
     if marker.exists() or not SEEDS.is_dir():
         return
@@ -34,7 +34,13 @@ def index_seeds(index: Index, label: str) -> None:
     with st.status(label, expanded=True) as status:
         bar = st.empty().progress(0.0, text="Loading the embedding model…")
         report = Indexer(index).ingest([SEEDS], progress=BarProgress(bar, "documents"))
-        (index.settings.data_dir / MARKER).touch()
+        _mark_seeded(index)
         ready = len(index.sources())
         status.update(label=f"{ready} demo documents indexed ({report.chunks} passages, "
                             f"{report.seconds:.0f} s)", state="complete", expanded=False)
+
+
+def _mark_seeded(index: Index) -> None:
+    """With the catalog in PostgreSQL and a Chroma server, nothing else creates the data folder."""
+    index.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (index.settings.data_dir / MARKER).touch()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st  # noqa: TID251
 
 from app.answering.backends.factory import resolve_choice
-from app.config import Settings
+from common.config import Settings
 
 BACKENDS = ["auto", "openai", "local", "extractive"]
 HELP = {"auto": "OpenAI when a key or server is set, else the local model, else extractive",

@@ -17,9 +17,9 @@ GONE = "This document is no longer indexed as it was when the answer was written
 def cited_text(index: Index, c: dict[str, Any]) -> tuple[str, Spans] | None:
     """The document text a citation points into, and where; None when it is gone or changed.
     The content the answer saw (by hash) comes first; else the file now indexed under the name."""
-    shas = [c.get("sha256"), *(r.sha256 for r in index.manifest.files_named(c["source"]))]
+    shas = [c.get("sha256"), *(r.sha256 for r in index.files_named(c["source"]))]
     for sha in dict.fromkeys(filter(None, shas)):  # each text read once, and only until found
-        content = index.manifest.content(sha)
+        content = index.content(sha)
         if content is None:
             continue
         spans = locate(content.text, c["start"], c["end"], c.get("quote", ""),

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import FootnoteError, IngestError
+from common.errors import FootnoteError, IngestError
 from ingest.decode import decode_text
 from ingest.parse import sha256_of
 from ingest.sync import Indexer, Progress
@@ -112,13 +112,12 @@ def ingest_uploads(index: Index, files: Sequence[tuple[str, bytes]], folder: Pat
                    progress: Progress | None = None) -> list[UploadResult]:
     """Check, save and index uploaded files together; one result per file, in order."""
     max_bytes = int(index.settings.max_file_mb * 1024 * 1024)
-    folder = Path(os.path.abspath(folder))  # the manifest records absolute paths
+    folder = Path(os.path.abspath(folder))  # the catalog records absolute paths
     results: list[UploadResult | None] = [None] * len(files)
     staged: list[tuple[int, Path, bool, str]] = []  # position, path, created, expected status
-    manifest = index.manifest
 
     def taken(path: Path) -> bool:  # another indexed file already shows under this name
-        return any(r.path != str(path) for r in manifest.files_named(path.name))
+        return any(r.path != str(path) for r in index.files_named(path.name))
 
     for i, (name, data) in enumerate(files):
         reason = check_upload(name, data, max_bytes)
@@ -126,11 +125,11 @@ def ingest_uploads(index: Index, files: Sequence[tuple[str, bytes]], folder: Pat
             results[i] = UploadResult(name, "failed", reason)
             continue
         path, created = save_upload(name, data, folder, taken)  # inside the absolute folder
-        record = manifest.file(str(path))
+        record = index.file(str(path))
         sha = sha256_of(data)
         if record is None:
             expected = "added"
-        elif record.sha256 == sha and manifest.content(sha) is not None:
+        elif record.sha256 == sha and index.content(sha) is not None:
             expected = "unchanged"
         else:
             expected = "updated"
@@ -152,7 +151,7 @@ def ingest_uploads(index: Index, files: Sequence[tuple[str, bytes]], folder: Pat
 
 def remove_document(index: Index, source: str, uploads: Path) -> int:
     """Remove a source from the index, and its file when it is one of ours in `uploads`."""
-    records = index.manifest.files_named(source)
+    records = index.files_named(source)
     count = Indexer(index).remove(source)
     root = Path(os.path.abspath(uploads))
     for record in records:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from app.config import load_settings
+from common.config import load_settings
 from ingest.sync import Indexer
 from tests.conftest import ROOT, SEEDS
 from vectorstore.index import Index

@@ -7,14 +7,14 @@ from vectorstore.store import chunk_id
 
 
 def expected_ids(index: Index) -> set[str]:
-    return {chunk_id(c.sha256, i) for c in index.manifest.contents() for i in range(c.chunks)}
+    return {chunk_id(c.sha256, i) for c in index.contents() for i in range(c.chunks)}
 
 
 def assert_consistent(index: Index) -> None:
-    """Every manifest content has all its chunks in Chroma, and Chroma holds nothing else."""
+    """Every catalog content has all its chunks in Chroma, and Chroma holds nothing else."""
     assert index.store.all_ids() == expected_ids(index)
-    referenced = {f.sha256 for f in index.manifest.files()}
-    assert {c.sha256 for c in index.manifest.contents()} == referenced
+    referenced = {f.sha256 for f in index.files()}
+    assert {c.sha256 for c in index.contents()} == referenced
 
 
 def snapshot(index: Index) -> dict:
@@ -23,7 +23,7 @@ def snapshot(index: Index) -> dict:
     chunks = {i: (d, tuple(sorted(m.items())))
               for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
     return {
-        "files": sorted((f.source, f.sha256) for f in index.manifest.files()),
-        "contents": sorted(index.manifest.contents(), key=lambda c: c.sha256),
+        "files": sorted((f.source, f.sha256) for f in index.files()),
+        "contents": sorted(index.contents(), key=lambda c: c.sha256),
         "chunks": chunks,
     }

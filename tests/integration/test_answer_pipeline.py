@@ -10,7 +10,7 @@ import pytest
 from app.answering.backends.scripted import ScriptedBackend
 from app.answering.pipeline import Answerer
 from app.answering.types import Done, Source, Step, Token
-from app.errors import LLMUnavailable, StreamInterrupted
+from common.errors import LLMUnavailable, StreamInterrupted
 from ingest.sync import Indexer
 from tests.conftest import SEEDS
 from tests.helpers.prompt import source_blocks

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,28 +9,16 @@ import pytest
 from ingest.sync import Indexer
 from tests.conftest import SEEDS, run_cli
 from tests.helpers.index import assert_consistent
-from tests.helpers.servers import free_port, running
 from vectorstore.index import Index
 from vectorstore.retrieval import Retriever
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def chroma_server(tmp_path: Path):
-    port = free_port()
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
-    assert chroma, "the chromadb package installs the `chroma` command"
-    command = [chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-               "--port", str(port)]
-    with running(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", tmp_path / "chroma.log"):
-        yield port
-
-
-def test_ingest_and_query_against_chroma_server(chroma_server: int, make_settings,
+def test_ingest_and_query_against_chroma_server(chroma_port: int, make_settings,
                                                 local_embedder, tmp_path: Path) -> None:
     settings = make_settings(embeddings="local", chroma_host="127.0.0.1",
-                             chroma_port=chroma_server)
+                             chroma_port=chroma_port)
     index = Index(settings, local_embedder)
     report = Indexer(index).ingest([SEEDS])
     assert (report.added, report.failed) == (5, [])
@@ -46,16 +32,16 @@ def test_ingest_and_query_against_chroma_server(chroma_server: int, make_setting
     assert (again.skipped, again.chunks) == (5, 0)
 
 
-def test_two_processes_share_one_index_through_the_server(chroma_server: int, make_settings,
+def test_two_processes_share_one_index_through_the_server(chroma_port: int, make_settings,
                                                           tmp_path: Path) -> None:
-    settings = make_settings(chroma_host="127.0.0.1", chroma_port=chroma_server)
+    settings = make_settings(chroma_host="127.0.0.1", chroma_port=chroma_port)
     reader = Retriever(Index(settings))  # a long-lived reader, like the app
     Indexer(reader.index).ingest([SEEDS])
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "axolotl.txt").write_text("Axolotls regrow their limbs within weeks.\n")
     env = {"FOOTNOTE_DATA_DIR": str(settings.data_dir), "FOOTNOTE_EMBEDDINGS": "fake",
-           "CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_server)}
+           "CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(chroma_port)}
     assert run_cli("ingest", str(docs), env=env).returncode == 0
     for mode in ("dense", "keyword", "hybrid"):
         assert reader.search("axolotls regrow limbs", k=1, mode=mode)[0].source == "axolotl.txt"

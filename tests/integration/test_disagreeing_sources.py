@@ -11,7 +11,7 @@ import pytest
 
 from app.answering.pipeline import Answerer
 from app.answering.types import Answer
-from app.config import load_settings
+from common.config import load_settings
 from ingest.sync import Indexer
 from tests.conftest import ROOT
 from tests.helpers.openai_server import OpenAICompatibleServer

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import EmbedderMismatchError
+from common.errors import EmbedderMismatchError
 from ingest.sync import Indexer
 from tests.conftest import SEEDS, run_cli
 from vectorstore.index import Index

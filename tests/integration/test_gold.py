@@ -12,8 +12,8 @@ import pytest
 from app.answering.need import answer_type
 from app.answering.pipeline import Answerer
 from app.answering.types import Answer
-from app.config import load_settings
 from app.evaluation.metrics import normalise
+from common.config import load_settings
 from ingest.sync import Indexer
 from tests.conftest import ROOT, SEEDS
 from vectorstore.index import Index
@@ -47,8 +47,8 @@ def answerer(request, corpus_index) -> Answerer:
 
 def _assert_citations_are_real(answer: Answer, index: Index) -> None:
     for citation in answer.citations:
-        [record] = index.manifest.files_named(citation.source)
-        document = index.manifest.content(record.sha256).text
+        [record] = index.files_named(citation.source)
+        document = index.content(record.sha256).text
         assert document[citation.quote_start:citation.quote_end] == citation.quote
         assert citation.start <= citation.quote_start < citation.quote_end <= citation.end
 

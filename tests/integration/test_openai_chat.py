@@ -35,7 +35,7 @@ def _cite_tonoyan(messages: list[dict]) -> str:
 @pytest.fixture(scope="module")
 def seeds_index(tmp_path_factory, local_embedder):
     data = tmp_path_factory.mktemp("index")
-    from app.config import load_settings
+    from common.config import load_settings
 
     index = Index(load_settings(data_dir=data, embeddings="local"), local_embedder)
     Indexer(index).ingest([SEEDS])
@@ -123,6 +123,6 @@ def test_llama_cpp_server_streams_an_answer(llama_server: str, make_settings,
     rescued = "The answer of openai:smollm2" in answer.notice
     assert answer.llm == "openai:smollm2" or (answer.llm == "extractive" and rescued)
     for citation in answer.citations:  # whatever the small model wrote, citations are checked
-        [record] = seeds_index.manifest.files_named(citation.source)
-        document = seeds_index.manifest.content(record.sha256).text
+        [record] = seeds_index.files_named(citation.source)
+        document = seeds_index.content(record.sha256).text
         assert document[citation.quote_start:citation.quote_end] == citation.quote

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import FootnoteError
+from common.errors import FootnoteError
 from ingest.sync import Indexer
 from tests.conftest import SEEDS, run_cli
 from tests.helpers.openai_server import OpenAICompatibleServer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,8 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def index(make_settings):
-    index = Index(make_settings(), CountingEmbedder())
+def index(make_settings, fresh_database):
+    index = Index(make_settings(database_url=fresh_database()), CountingEmbedder())
     yield index
     index.close()
 
@@ -114,4 +115,28 @@ def test_changed_chunk_settings_rechunk_everything(make_settings, corpus: Path) 
     report = Indexer(index).ingest([corpus])
     assert report.updated == 5
     assert all(len(t) < 600 for t in index.embedder.embedded)
+    assert_consistent(index)
+
+
+def test_an_index_from_before_the_catalog_opens_without_re_embedding(make_settings,
+                                                                      corpus: Path) -> None:
+    """The manifest of schema version 3 had no catalog id and its collection no owner: both
+    are added in place, and nothing is embedded again."""
+    settings = make_settings()
+    old = Index(settings, CountingEmbedder())
+    Indexer(old).ingest([corpus])
+    old.close()
+    [manifest] = settings.data_dir.glob("manifest-*.sqlite3")
+    with sqlite3.connect(manifest) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+        db.execute("DELETE FROM meta WHERE key='catalog_id'")
+    collection = old.store.collection
+    collection.modify(metadata={k: v for k, v in collection.metadata.items() if k != "catalog"})
+
+    index = Index(settings, CountingEmbedder())
+    report = Indexer(index).ingest([corpus])
+    assert (report.skipped, report.chunks, index.embedder.embedded) == (5, 0, [])
+    with sqlite3.connect(manifest) as db:
+        [(catalog_id,)] = db.execute("SELECT value FROM meta WHERE key='catalog_id'")
+    assert index.store.collection.metadata["catalog"] == catalog_id
     assert_consistent(index)

@@ -179,3 +179,14 @@ def new_chat(page, timeout_s: float = 60) -> None:
 
 def last_message(page):
     return page.locator(MESSAGE).last
+
+
+def upload(page, files: dict[str, tuple[str, str]]) -> None:
+    """Upload text files through the documents panel and wait until each is indexed."""
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        [{"name": n, "mimeType": m, "buffer": text.encode()} for n, (m, text) in files.items()])
+    button = page.get_by_role("button", name=f"Index {len(files)} file")
+    button.click()
+    for name in files:
+        page.get_by_text(f"{name}: added").wait_for(timeout=180_000)
+    page.wait_for_selector(READY)

@@ -35,7 +35,7 @@ WARM_UP = "What happened in Nagorno-Karabakh?"
 
 def default_llm() -> str:
     from app.answering.backends.local import local_available
-    from app.config import load_settings
+    from common.config import load_settings
 
     return "local" if local_available(load_settings()) else "extractive"
 

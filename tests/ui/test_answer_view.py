@@ -13,9 +13,9 @@ pytestmark = pytest.mark.integration
 
 def draw(answer: dict, data_dir: str) -> None:
     """The script AppTest runs: one saved turn drawn with the real renderer."""
-    from app.config import load_settings
-    from app.history import Turn
     from app.ui.answer_view import render_answer
+    from common.config import load_settings
+    from vectorstore.chats import Turn
     from vectorstore.index import Index
 
     index = Index(load_settings(data_dir=data_dir, embeddings="fake"))

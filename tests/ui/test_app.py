@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251
 
-from app.config import load_settings
-from app.history import ChatStore
 from app.ui.export import chat_markdown
+from common.config import load_settings
+from vectorstore.chats.sqlite import SQLiteChatStore
 from vectorstore.index import Index
 
 pytestmark = pytest.mark.integration
@@ -35,8 +35,8 @@ def htmls(at: AppTest) -> list[str]:
     return texts(at, "html")
 
 
-def store_of(data: Path) -> ChatStore:
-    return ChatStore(data / "chats.sqlite3")
+def store_of(data: Path) -> SQLiteChatStore:
+    return SQLiteChatStore(data / "chats.sqlite3")
 
 
 def test_first_start_indexes_the_seeds_and_offers_examples(new_app: NewApp,

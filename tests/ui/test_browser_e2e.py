@@ -19,6 +19,7 @@ from tests.ui.browser import (
     last_message,
     open_app,
     streamlit_server,
+    upload,
 )
 
 pytestmark = BROWSER_TEST
@@ -79,16 +80,6 @@ def page(browser, server: str, request: pytest.FixtureRequest):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     p.screenshot(path=str(ARTIFACTS / f"last-{request.node.name}.png"), full_page=True)
     context.close()
-
-
-def upload(page, files: dict[str, tuple[str, str]]) -> None:
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        [{"name": n, "mimeType": m, "buffer": text.encode()} for n, (m, text) in files.items()])
-    button = page.get_by_role("button", name=f"Index {len(files)} file")
-    button.click()
-    for name in files:
-        page.get_by_text(f"{name}: added").wait_for(timeout=180_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
 
 
 def assert_nothing_ran(page) -> None:

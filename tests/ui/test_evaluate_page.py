@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251
 
-from app.config import load_settings
 from app.ui.evaluate_page import DRAFT, LAST
+from common.config import load_settings
 from vectorstore.index import Index
 
 pytestmark = pytest.mark.integration

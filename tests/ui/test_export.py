@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from app.history import Turn
 from app.ui.examples import SEED_QUESTIONS, example_questions
 from app.ui.export import chat_markdown
+from vectorstore.chats import Turn
 from vectorstore.index import SourceInfo
 
 pytestmark = pytest.mark.unit

@@ -1,22 +1,31 @@
-"""Saved chats: scoped by owner, consistent under concurrent sessions (threads)."""
+"""Saved chats: scoped by owner, consistent under concurrent sessions (threads); on SQLite and on
+a real PostgreSQL."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from app.history import ChatStore, chat_title
+from vectorstore.chats import ChatStore, chat_title, make_chat_store
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 ANSWER = {"question": "q", "standalone_question": "q", "status": "answered", "answer": "A [1].",
           "citations": [], "passages": [], "llm": "extractive"}
 
 
-def test_chats_turns_feedback_and_delete(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+@pytest.fixture
+def open_store(make_settings, fresh_database) -> Callable[[], ChatStore]:
+    """Opens the chat store of one installation (each call: a new store, as another process
+    would open it)."""
+    settings = make_settings(database_url=fresh_database())
+    return lambda: make_chat_store(settings)
+
+
+def test_chats_turns_feedback_and_delete(open_store: Callable[[], ChatStore]) -> None:
+    store = open_store()
     chat = store.create_chat("alice", "What happened in Aghdam?")
     turn = store.add_turn("alice", chat.id, "What happened in Aghdam?", ANSWER)
     store.add_turn("alice", chat.id, "And then?", {**ANSWER, "answer": "B [1]."})
@@ -31,8 +40,8 @@ def test_chats_turns_feedback_and_delete(tmp_path: Path) -> None:
     assert store.chats("alice") == [] and store.turns("alice", chat.id) == []
 
 
-def test_owners_never_see_or_touch_each_others_chats(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+def test_owners_never_see_or_touch_each_others_chats(open_store: Callable[[], ChatStore]) -> None:
+    store = open_store()
     mine = store.create_chat("alice", "mine")
     turn = store.add_turn("alice", mine.id, "q", ANSWER)
     assert store.chats("bob") == [] and store.chat("bob", mine.id) is None
@@ -44,8 +53,8 @@ def test_owners_never_see_or_touch_each_others_chats(tmp_path: Path) -> None:
     assert store.turns("alice", mine.id)[0].feedback is None
 
 
-def test_most_recent_chat_first(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+def test_most_recent_chat_first(open_store: Callable[[], ChatStore]) -> None:
+    store = open_store()
     old = store.create_chat("a", "old")
     new = store.create_chat("a", "new")
     assert [c.id for c in store.chats("a")] == [new.id, old.id]
@@ -53,8 +62,8 @@ def test_most_recent_chat_first(tmp_path: Path) -> None:
     assert [c.id for c in store.chats("a")] == [old.id, new.id]
 
 
-def test_concurrent_sessions_stay_consistent(tmp_path: Path) -> None:
-    store = ChatStore(tmp_path / "chats.sqlite3")
+def test_concurrent_sessions_stay_consistent(open_store: Callable[[], ChatStore]) -> None:
+    store = open_store()
     errors: list[BaseException] = []
 
     def session(owner: str) -> None:
@@ -80,7 +89,7 @@ def test_concurrent_sessions_stay_consistent(tmp_path: Path) -> None:
         assert sorted(c.title for c in chats) == ["chat 0", "chat 2", "chat 4"]
         for chat in chats:
             assert [t.feedback for t in store.turns(f"owner{n}", chat.id)] == [0, 1, 0, 1]
-    reopened = ChatStore(tmp_path / "chats.sqlite3")  # what another process would read
+    reopened = open_store()  # what another process would read
     assert len(reopened.chats("owner0")) == 3
 
 

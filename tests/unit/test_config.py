@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_settings
-from app.errors import ConfigError
+from common.config import load_settings
+from common.errors import ConfigError
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.unit
@@ -60,3 +60,13 @@ def test_local_embedder_refuses_a_model_it_does_not_ship(make_settings) -> None:
                                          embedding_model="sentence-transformers/all-MiniLM-L6-v2"))
     with pytest.raises(ConfigError, match="FOOTNOTE_EMBEDDING_MODEL"):
         make_embeddings(make_settings(embeddings="local", embedding_model="bge-large"))
+
+
+def test_database_url_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOOTNOTE_DATABASE_URL", "mysql://ann:hunter2@db.example/footnote")
+    with pytest.raises(ConfigError, match="FOOTNOTE_DATABASE_URL") as refused:
+        load_settings()
+    assert "hunter2" not in str(refused.value)
+    monkeypatch.setenv("FOOTNOTE_DATABASE_URL", "postgresql://ann:hunter2@db.example/footnote")
+    settings = load_settings()
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import IngestError
+from common.errors import IngestError
 from ingest.decode import decode_text
 from ingest.parse import parse_document
 from tests.helpers.files import make_docx, make_pdf, make_zip_bomb_docx

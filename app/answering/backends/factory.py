@@ -16,8 +16,8 @@ from app.answering.backends.local import LocalBackend, local_available
 from app.answering.backends.openai import OpenAIBackend
 from app.answering.backends.scripted import ScriptedBackend
 from app.answering.relevance import Scorer
-from app.config import Settings
-from app.errors import ConfigError
+from common.config import Settings
+from common.errors import ConfigError
 
 
 def resolve_choice(settings: Settings, choice: str) -> str:

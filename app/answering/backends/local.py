@@ -10,8 +10,8 @@ from functools import cached_property
 from pathlib import Path
 
 from app.answering.backends.base import ChatBackend
-from app.config import Settings
-from app.errors import ConfigError, LLMError
+from common.config import Settings
+from common.errors import ConfigError, LLMError
 
 
 def default_gguf() -> Path | None:

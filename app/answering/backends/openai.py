@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from app.answering.backends.base import ChatBackend
-from app.config import Settings
-from app.errors import ConfigError, LLMError, LLMUnavailable, StreamInterrupted
+from common.config import Settings
+from common.errors import ConfigError, LLMError, LLMUnavailable, StreamInterrupted
 
 _OPENAI_WINDOWS = {"gpt-4o": 128_000, "gpt-4o-mini": 128_000, "gpt-4.1": 1_000_000,
                    "gpt-4.1-mini": 1_000_000, "gpt-4-turbo": 128_000, "gpt-3.5-turbo": 16_385}

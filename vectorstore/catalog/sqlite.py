@@ -1,21 +1,21 @@
-"""The manifest: which files are indexed, under which content hash, each content's cleaned text,
-and its chunks, with a full-text (BM25) index over them. Chunks are keyed by content, so
-identical files share one set of vectors.
+"""The catalog in SQLite: one file under FOOTNOTE_DATA_DIR, FTS5 (BM25) as the keyword index,
+`BEGIN IMMEDIATE` transactions, and a file lock beside it for writers (one machine only).
 
-SQLite, one transaction per batch: a crash leaves either the old or the new state, never half.
-Because the keyword index lives in the same database and the same transactions as the list of
-files, it can never drift from it, whichever process wrote last.
+The layout is the manifest's of schema version 3 unchanged, so an index built before the catalog
+opens as it is, without re-embedding; the catalog's id is one more row of `meta`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from app.sqlite import PerThreadSQLite
+from vectorstore.catalog import ChunkRecord, ContentRecord, FileRecord
+from vectorstore.sqlite import PerThreadSQLite
 
 # Bump when the tables change: an older manifest is dropped and its files are ingested again
 # (the chunks it described become orphans that the next reconcile deletes from Chroma).
@@ -50,44 +50,23 @@ CREATE INDEX IF NOT EXISTS files_source ON files(source);
 """
 
 
-@dataclass(frozen=True)
-class FileRecord:
-    path: str  # absolute path, the file's identity
-    source: str  # path relative to the folder it was ingested from, shown to users
-    sha256: str
-    size: int
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    id: str
-    sha256: str
-    text: str
-    start: int
-    end: int
-    page: int | None
-    heading: str
-
-
-@dataclass(frozen=True)
-class ContentRecord:
-    sha256: str
-    title: str
-    chunks: int
-    text: str  # the cleaned text chunk spans point into
-
-
-class Manifest:
+class SQLiteCatalog:
     """One SQLite connection per thread (a Streamlit server runs sessions in many threads)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.description = f"the SQLite catalog {path}"
         self._sql = PerThreadSQLite(path)
         with self.transaction():
             if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 for statement in _statements(_DROP + _SCHEMA):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            catalog_id = self.get_meta("catalog_id")
+            if catalog_id is None:
+                catalog_id = uuid.uuid4().hex
+                self.set_meta("catalog_id", catalog_id)
+            self.catalog_id = catalog_id
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -100,6 +79,16 @@ class Manifest:
     def transaction(self) -> Iterator[None]:
         with self._sql.transaction():
             yield
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """One writer at a time per data folder; a second `footnote ingest` waits its turn."""
+        with open(self.path.parent / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()

@@ -1,10 +1,6 @@
-"""Saved chats: one SQLite file with a `chats` table and a `messages` table (one row per question
-and its checked answer, stored as the JSON of `Answer.to_dict()`, plus the reader's feedback).
-
-Every query is scoped by `owner`, an opaque id the caller chooses (the web app uses one random id
-per browser session), so one owner can never read, change or delete another owner's chats, even
-with a guessed chat id. Like the manifest, the store keeps one SQLite connection per thread: the
-Streamlit server runs each session's script in its own thread.
+"""Saved chats in SQLite: one file under FOOTNOTE_DATA_DIR with a `chats` table and a `messages`
+table. Like the catalog, the store keeps one SQLite connection per thread: the Streamlit server
+runs each session's script in its own thread.
 """
 
 from __future__ import annotations
@@ -16,11 +12,11 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.sqlite import PerThreadSQLite
+from vectorstore.chats import Chat, Turn, chat_title, check_feedback
+from vectorstore.sqlite import PerThreadSQLite
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -37,39 +33,7 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_chat ON messages(chat_id, id);
 """
-TITLE_CHARS = 60
-
-
-@dataclass(frozen=True)
-class Chat:
-    id: str
-    title: str
-    created: float
-    updated: float
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One question and its answer (the `Answer.to_dict()` form, possibly with extra keys)."""
-
-    id: int
-    chat_id: str
-    question: str
-    answer: dict[str, Any]
-    feedback: int | None  # 1 thumbs up, 0 thumbs down, None not given
-    created: float
-
-
-def chat_title(question: str) -> str:
-    """A chat is named after its first question, shortened on a word boundary."""
-    text = " ".join(question.split())
-    if len(text) <= TITLE_CHARS:
-        return text or "New chat"
-    cut = text[:TITLE_CHARS].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
-class ChatStore:
+class SQLiteChatStore:
     """Chats and their turns, per owner. Cheap to build; the file is created on first use."""
 
     def __init__(self, path: Path) -> None:
@@ -148,8 +112,7 @@ class ChatStore:
                      feedback=r[4], created=r[5]) for r in rows]
 
     def set_feedback(self, owner: str, turn_id: int, value: int | None) -> bool:
-        if value not in (None, 0, 1):
-            raise ValueError("feedback is 1 (up), 0 (down) or None")
+        check_feedback(value)
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE messages SET feedback=? WHERE id=? AND chat_id IN "

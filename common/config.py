@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.errors import ConfigError
+from common.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     data_dir: Path = Field(default=Path(".footnote"), alias="FOOTNOTE_DATA_DIR")
+    # Secret, so it is never shown by a repr or a log line (it may hold a password).
+    database_url: SecretStr | None = Field(default=None, alias="FOOTNOTE_DATABASE_URL")
     embeddings: Literal["local", "openai", "fake"] = Field(
         default="local", alias="FOOTNOTE_EMBEDDINGS"
     )
@@ -55,6 +57,18 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgres_or_unset(cls, value: object) -> object:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not raw:
+            return None
+        if not str(raw).startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+            # A bare ValueError would echo the value, password included.
+            raise ValueError("must start with postgresql:// (leave it empty for SQLite files "
+                             "under FOOTNOTE_DATA_DIR)")
+        return raw
+
     @field_validator("chunk_overlap")
     @classmethod
     def _overlap_below_size(cls, value: int, info) -> int:
@@ -67,10 +81,6 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
 
-    @property
-    def manifest_path(self) -> Path:
-        return self.data_dir / "manifest.sqlite3"
-
 
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning pydantic's report into one sentence that names the key."""
@@ -82,6 +92,7 @@ def load_settings(**overrides: object) -> Settings:
         info = Settings.model_fields.get(field)
         key = (info.alias if info and info.alias else field).upper()
         value = err.get("input")
-        shown = "" if isinstance(value, dict) else f" {value!r}"
+        secret = key == "FOOTNOTE_DATABASE_URL"  # may hold a password
+        shown = "" if secret or isinstance(value, dict) else f" {value!r}"
         reason = err["msg"].removeprefix("Value error, ")
         raise ConfigError(f"Setting {key} has a bad value{shown}: {reason}.") from None

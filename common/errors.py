@@ -21,6 +21,10 @@ class EmbedderMismatchError(StoreError):
     """The index was built with another embedder than the one configured."""
 
 
+class ForeignCollectionError(StoreError):
+    """The Chroma collection belongs to another catalog: writing would lose its chunks."""
+
+
 class LLMError(FootnoteError):
     """The language model could not produce an answer."""
 

@@ -1,0 +1,100 @@
+"""The catalog: which files are indexed, under which content hash, each content's cleaned text,
+its chunks with a keyword index over them, and the writers' lock. One interface, one
+implementation per database: SQLite (the default, a file under FOOTNOTE_DATA_DIR) and
+PostgreSQL (FOOTNOTE_DATABASE_URL, shared by several app servers).
+
+Chunks are keyed by content, so identical files share one set of vectors. Writes happen in
+transactions: a crash leaves either the old or the new state, never half. Because the keyword
+index lives in the same database and the same transactions as the list of files, it can never
+drift from it, whichever process wrote last.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from common.config import Settings
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str  # absolute path, the file's identity
+    source: str  # path relative to the folder it was ingested from, shown to users
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    id: str
+    sha256: str
+    text: str
+    start: int
+    end: int
+    page: int | None
+    heading: str
+
+
+@dataclass(frozen=True)
+class ContentRecord:
+    sha256: str
+    title: str
+    chunks: int
+    text: str  # the cleaned text chunk spans point into
+
+
+class Catalog(Protocol):
+    """What `Index` needs from a database; outside a `transaction()` each write commits alone."""
+
+    catalog_id: str  # recorded in the Chroma collection this catalog owns
+    description: str  # where it lives, for messages (never a URL with a password)
+
+    def close(self) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def writer_lock(self) -> AbstractContextManager[None]: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+    def file(self, path: str) -> FileRecord | None: ...
+    def files(self) -> list[FileRecord]: ...
+    def has_files(self) -> bool: ...
+    def file_listing(self) -> list[tuple[str, str, str, str, int]]: ...
+    def files_under(self, folder: str) -> list[FileRecord]: ...
+    def files_named(self, source: str) -> list[FileRecord]: ...
+    def put_files(self, records: Iterable[FileRecord]) -> None: ...
+    def delete_files(self, paths: Iterable[str]) -> None: ...
+    def content(self, sha256: str) -> ContentRecord | None: ...
+    def contents(self) -> list[ContentRecord]: ...
+    def put_contents(self, records: Iterable[ContentRecord],
+                     chunks: Iterable[ChunkRecord]) -> None: ...
+    def delete_contents(self, shas: Iterable[str]) -> None: ...
+    def declared_chunks(self) -> dict[str, int]: ...
+    def chunk_counts(self) -> dict[str, int]: ...
+    def keyword_search(self, terms: list[str], limit: int,
+                       shas: list[str] | None = None) -> list[tuple[str, float]]: ...
+    def chunks(self, ids: list[str]) -> dict[str, ChunkRecord]: ...
+    def unreferenced_contents(self) -> list[ContentRecord]: ...
+    def sources_of(self, sha256: str) -> list[str]: ...
+
+
+def make_catalog(settings: Settings) -> Catalog:
+    """PostgreSQL when FOOTNOTE_DATABASE_URL is set, else a SQLite file under the data folder."""
+    if settings.database_url:
+        from vectorstore.catalog.postgres import PostgresCatalog
+        from vectorstore.postgres import engine_for
+
+        return PostgresCatalog(engine_for(settings.database_url.get_secret_value()),
+                               settings.collection)
+    from vectorstore.catalog.sqlite import SQLiteCatalog
+
+    return SQLiteCatalog(settings.data_dir / sqlite_name(settings))
+
+
+def sqlite_name(settings: Settings) -> str:
+    """One SQLite catalog per collection and per store, so a server and a local store never mix
+    (the name the manifest had before the catalog, so an existing index opens as it is)."""
+    where = f"{settings.chroma_host}_{settings.chroma_port}" if settings.chroma_host else "local"
+    return re.sub(r"[^\w.-]", "_", f"manifest-{where}-{settings.collection}.sqlite3")

@@ -1,0 +1,220 @@
+"""The catalog in PostgreSQL, shared by every app server pointed at the same database.
+
+Keyword search is PostgreSQL's full text search: a stored `tsvector` per chunk (English stemming,
+like the porter stemmer FTS5 uses on SQLite) under a GIN index finds the chunks holding any
+query term; they are ranked by BM25 computed in the query (term frequencies from the tsvector's
+positions, document frequencies counted per query lexeme), the ranking FTS5 gives on SQLite.
+Measured once on SQuAD dev (2,067 paragraphs, 2,759 chunks, 10,570 questions, keyword only,
+recall@5 of the paragraph): `ts_rank_cd` 0.685 (it knows nothing of how rare a term is), this
+BM25 0.925, FTS5 0.932; per query p50 22 ms / p95 53 ms here against 1.9 / 4.6 ms for FTS5, on
+2 busy cores. Keeping document frequencies in a table would cut the counting; not done yet.
+
+Writers serialise with a session advisory lock, so two machines never reconcile or write at the
+same time. One database holds the catalog of one Chroma collection.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+
+from common.errors import StoreError
+from vectorstore.catalog import ChunkRecord, ContentRecord, FileRecord
+from vectorstore.postgres import Connections, advisory_lock, migrate
+
+# One script per schema version; append, never edit.
+MIGRATIONS = ["""
+CREATE TABLE catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE contents (
+    sha256 TEXT PRIMARY KEY, title TEXT NOT NULL, chunks INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE TABLE chunks (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, text TEXT NOT NULL,
+    start_at INTEGER NOT NULL, end_at INTEGER NOT NULL, page INTEGER, heading TEXT NOT NULL,
+    terms TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+    size INTEGER GENERATED ALWAYS AS (length(to_tsvector('english', text))) STORED
+);
+CREATE INDEX chunks_sha ON chunks(sha256);
+CREATE INDEX chunks_terms ON chunks USING GIN (terms);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, size BIGINT NOT NULL
+);
+CREATE INDEX files_sha ON files(sha256);
+CREATE INDEX files_source ON files(source)
+"""]
+_FILE = "SELECT path, source, sha256, size FROM files"
+_CHUNK = "SELECT id, sha256, text, start_at, end_at, page, heading FROM chunks"
+# BM25 (k1 1.2, b 0.75, as FTS5), in two statements so the planner sees constants (the GIN index
+# finds the candidates; no per-row subquery): first the query's lexemes with their document
+# frequencies and the corpus size, then the chunks holding any of them, scored by each lexeme's
+# count in the chunk (its positions in the tsvector).
+_LEXEMES = """
+SELECT l.lexeme, (SELECT count(*) FROM chunks WHERE terms @@ quote_literal(l.lexeme)::tsquery),
+       s.n, s.avg_size
+FROM (SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', :q))) l,
+     (SELECT count(*)::float8 AS n, greatest(avg(size), 1)::float8 AS avg_size FROM chunks) s
+"""
+_BM25 = """
+SELECT c.id, sum(ln(1 + (:n - w.df + 0.5) / (w.df + 0.5))
+                 * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * c.size / :avg_size))) AS score
+FROM chunks c
+CROSS JOIN LATERAL (SELECT lexeme, coalesce(array_length(positions, 1), 1) AS tf
+                    FROM unnest(c.terms)) t
+JOIN unnest(CAST(:lexemes AS text[]), CAST(:dfs AS float8[])) AS w(lexeme, df)
+  ON w.lexeme = t.lexeme
+WHERE c.terms @@ CAST(:query AS tsquery){where}
+GROUP BY c.id ORDER BY score DESC, c.id LIMIT :limit
+"""
+
+
+class PostgresCatalog:
+    """Cheap to build after the first start; every method is one statement or a few."""
+
+    def __init__(self, engine: Engine, collection: str) -> None:
+        migrate(engine, "catalog", MIGRATIONS)
+        self._db = Connections(engine)
+        db_name = engine.url.database
+        self.description = f"the PostgreSQL catalog in database {db_name!r}"
+        with self.transaction():
+            owner_of = self.get_meta("collection")
+            if owner_of not in (None, collection):
+                raise StoreError(
+                    f"The PostgreSQL database {db_name!r} holds the catalog of collection "
+                    f"{owner_of!r}, but FOOTNOTE_COLLECTION is {collection!r}; use one database "
+                    "per collection.")
+            self._db.run("INSERT INTO catalog_meta VALUES ('collection', :c), ('catalog_id', :i) "
+                         "ON CONFLICT (key) DO NOTHING", {"c": collection, "i": uuid.uuid4().hex})
+            self.catalog_id = self.get_meta("catalog_id") or ""
+
+    def close(self) -> None:
+        """The engine's pool is shared by the process; nothing to release per catalog."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._db.transaction():
+            yield
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        with advisory_lock(self._db.engine, "writers"):
+            yield
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._db.rows("SELECT value FROM catalog_meta WHERE key=:k", {"k": key})
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.run("INSERT INTO catalog_meta VALUES (:k, :v) ON CONFLICT (key) "
+                     "DO UPDATE SET value = excluded.value", {"k": key, "v": value})
+
+    def file(self, path: str) -> FileRecord | None:
+        rows = self._db.rows(f"{_FILE} WHERE path=:p", {"p": path})
+        return FileRecord(*rows[0]) if rows else None
+
+    def files(self) -> list[FileRecord]:
+        return [FileRecord(*r) for r in self._db.rows(f"{_FILE} ORDER BY source COLLATE \"C\"")]
+
+    def has_files(self) -> bool:
+        return bool(self._db.rows("SELECT 1 FROM files LIMIT 1"))
+
+    def file_listing(self) -> list[tuple[str, str, str, str, int]]:
+        """(source, path, sha256, title, chunks) per file, by source: one query, no texts."""
+        return [tuple(r) for r in self._db.rows(
+            "SELECT f.source, f.path, f.sha256, coalesce(c.title, ''), coalesce(c.chunks, 0) "
+            "FROM files f LEFT JOIN contents c USING (sha256) ORDER BY f.source COLLATE \"C\"")]
+
+    def files_under(self, folder: str) -> list[FileRecord]:
+        prefix = folder.rstrip("/") + "/"
+        rows = self._db.rows(f"{_FILE} WHERE left(path, :n) = :p", {"n": len(prefix), "p": prefix})
+        return [FileRecord(*r) for r in rows]
+
+    def files_named(self, source: str) -> list[FileRecord]:
+        rows = self._db.rows(f"{_FILE} WHERE source=:s OR path=:s", {"s": source})
+        return [FileRecord(*r) for r in rows]
+
+    def put_files(self, records: Iterable[FileRecord]) -> None:
+        self._db.run(
+            "INSERT INTO files VALUES (:path, :source, :sha256, :size) ON CONFLICT (path) DO "
+            "UPDATE SET source=excluded.source, sha256=excluded.sha256, size=excluded.size",
+            [vars(r) for r in records])
+
+    def delete_files(self, paths: Iterable[str]) -> None:
+        self._db.run("DELETE FROM files WHERE path = ANY(:p)", {"p": list(paths)})
+
+    def content(self, sha256: str) -> ContentRecord | None:
+        rows = self._db.rows("SELECT sha256, title, chunks, text FROM contents WHERE sha256=:s",
+                             {"s": sha256})
+        return ContentRecord(*rows[0]) if rows else None
+
+    def contents(self) -> list[ContentRecord]:
+        return [ContentRecord(*r)
+                for r in self._db.rows("SELECT sha256, title, chunks, text FROM contents")]
+
+    def put_contents(self, records: Iterable[ContentRecord],
+                     chunks: Iterable[ChunkRecord]) -> None:
+        """Contents and their chunks; replaces what was there."""
+        records = list(records)
+        with self.transaction():
+            self.delete_contents(r.sha256 for r in records)
+            self._db.run("INSERT INTO contents VALUES (:sha256, :title, :chunks, :text)",
+                         [vars(r) for r in records])
+            self._db.run(
+                "INSERT INTO chunks(id, sha256, text, start_at, end_at, page, heading) "
+                "VALUES (:id, :sha256, :text, :start, :end, :page, :heading)",
+                [vars(c) for c in chunks])
+
+    def delete_contents(self, shas: Iterable[str]) -> None:
+        shas = list(shas)
+        if shas:
+            with self.transaction():
+                self._db.run("DELETE FROM chunks WHERE sha256 = ANY(:s)", {"s": shas})
+                self._db.run("DELETE FROM contents WHERE sha256 = ANY(:s)", {"s": shas})
+
+    def declared_chunks(self) -> dict[str, int]:
+        """How many chunks each content should have."""
+        return dict(self._db.rows("SELECT sha256, chunks FROM contents"))
+
+    def chunk_counts(self) -> dict[str, int]:
+        """Chunks held per content, to check each content is complete."""
+        return dict(self._db.rows("SELECT sha256, count(*) FROM chunks GROUP BY sha256"))
+
+    def keyword_search(self, terms: list[str], limit: int,
+                       shas: list[str] | None = None) -> list[tuple[str, float]]:
+        """BM25 over chunk texts: (chunk id, score), best first; any term may match."""
+        if not terms or limit <= 0:
+            return []
+        stats = self._db.rows(_LEXEMES, {"q": " ".join(terms)})
+        if not stats:
+            return []
+        lexemes = [r[0] for r in stats]
+        params: dict[str, object] = {
+            "lexemes": lexemes, "dfs": [float(r[1]) for r in stats], "n": stats[0][2],
+            "avg_size": stats[0][3], "limit": limit,
+            # Each lexeme quoted, so no query word can act as a tsquery operator.
+            "query": " | ".join("'" + x.replace("\\", "\\\\").replace("'", "''") + "'"
+                                for x in lexemes)}
+        where = ""
+        if shas is not None:
+            where = " AND c.sha256 = ANY(:shas)"
+            params["shas"] = shas
+        return [(r[0], float(r[1])) for r in self._db.rows(_BM25.format(where=where), params)]
+
+    def chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
+        if not ids:
+            return {}
+        return {r[0]: ChunkRecord(*r) for r in self._db.rows(f"{_CHUNK} WHERE id = ANY(:i)",
+                                                             {"i": ids})}
+
+    def unreferenced_contents(self) -> list[ContentRecord]:
+        rows = self._db.rows("SELECT sha256, title, chunks, text FROM contents c WHERE NOT "
+                             "EXISTS (SELECT 1 FROM files f WHERE f.sha256 = c.sha256)")
+        return [ContentRecord(*r) for r in rows]
+
+    def sources_of(self, sha256: str) -> list[str]:
+        rows = self._db.rows("SELECT source FROM files WHERE sha256=:s "
+                             "ORDER BY source COLLATE \"C\"",
+                             {"s": sha256})
+        return [r[0] for r in rows]
