@@ -15,7 +15,7 @@ from vectorstore.index import Index
 pytestmark = pytest.mark.integration
 
 KEYS = {"question", "standalone_question", "status", "answer", "citations", "passages", "llm",
-        "notice", "interrupted", "prompt_tokens", "timings"}
+        "notice", "interrupted", "prompt_tokens", "timings", "answer_span"}
 
 
 def test_ask_json_conversation(tmp_path: Path) -> None:
