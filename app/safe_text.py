@@ -33,9 +33,7 @@ def escape_markdown(text: str) -> str:
     Line breaks are kept (paragraphs stay paragraphs, single newlines become hard breaks);
     leading indentation is dropped so it cannot turn a line into a code block; control and
     bidirectional-override characters are removed so they cannot disguise what is shown."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _LEADING_SPACE.sub("", text)
-    escaped = text.translate(_ESCAPE)
+    escaped = _plain(text).translate(_ESCAPE)
     paragraphs = re.split(r"\n\s*\n", escaped)
     return "\n\n".join(p.strip("\n").replace("\n", "  \n") for p in paragraphs)
 
@@ -45,18 +43,23 @@ def escape_markdown(text: str) -> str:
 # maths or autolink can form.
 _FILE_SYNTAX = {ord(c): "\\" + c for c in "\\`*_[]<>~$|@"}
 _LINE_START = re.compile(r"(?m)^(\s*)([#>+=-]|\d+(?=[.)]))")
-_AUTOLINK = re.compile(r"(?i)(:)(//)|\b(www)(\.)")
+_WWW = re.compile(r"(?i)\b(www)\.")
 
 
 def escape_markdown_readable(text: str) -> str:
     """Like `escape_markdown`, but escaping only the characters that can begin syntax, for a
     Markdown file that people also read as plain text (the chat export)."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _LEADING_SPACE.sub("", text).translate(_FILE_SYNTAX)
-    text = _AUTOLINK.sub(lambda m: "\\".join(g for g in m.groups() if g is not None)
-                         .replace("//", "/\\/"), text)
+    text = _plain(text).translate(_FILE_SYNTAX).replace("://", ":\\/\\/")  # no autolinks
+    text = _WWW.sub(r"\1\\.", text)
     return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if not m.group(2).isdigit()
                            else f"{m.group(1)}{m.group(2)}\\", text)
+
+
+def _plain(text: str) -> str:
+    """Unix line ends, no control or direction-override characters, no leading indentation
+    (which would make a code block)."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _LEADING_SPACE.sub("", text)
 
 
 def plain_label(text: str, limit: int = 80) -> str:

@@ -15,14 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from app.answering.facts import (
-    Vocabulary,
-    facts,
-    name_found,
-    normal,
-    number_spans,
-    ordinary,
-)
+from app.answering.facts import Vocabulary, facts, name_found, normal, number_spans, ordinary
 from app.answering.support import content_lemmas, lemma
 from common.text import STOPWORDS
 
@@ -123,8 +116,7 @@ def assess(question: str, sentence: str, similar: Similar | None = None) -> Need
     kind = answer_type(question)
     focus = focus_words(question)
     singles = _lemmas(sentence)
-    pairs = [a + b for a, b in zip(singles, singles[1:], strict=False)]  # "handed over"
-    words = singles + pairs
+    words = singles + [a + b for a, b in itertools.pairwise(singles)]  # "handed over"
     covered = {f for f in focus if any(_same(f, w) for w in words)}
     if similar is not None and len(covered) < len(focus):  # 'died' / 'death toll'
         missing = [f for f in focus if f not in covered]
@@ -137,7 +129,7 @@ def assess(question: str, sentence: str, similar: Similar | None = None) -> Need
         filler = kind == "other" or bool(_REASON_WORDS.search(sentence)) or (
             kind == "method" and bool(_METHOD_WORDS.search(sentence)))
         return Need(kind, share, enough, filler, 0.0)
-    nearest = _nearest(fillers, focus, sentence)
+    nearest = _nearest(fillers, focus, sentence, singles)
     if nearest is None:  # no filler, or no focus word to measure from
         return Need(kind, share, enough, bool(fillers), 0.0)
     distance = nearest[1]
@@ -158,8 +150,9 @@ def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
         return None
     # measured from what is asked about, else from any word of the question ('Science
     # Village' in 'Where is the Science Village located?')
-    nearest = _nearest(fillers, focus_words(question), sentence) or _nearest(
-        fillers, content_lemmas(question), sentence)
+    singles = _lemmas(sentence)
+    nearest = _nearest(fillers, focus_words(question), sentence, singles) or _nearest(
+        fillers, content_lemmas(question), sentence, singles)
     start, end = nearest[0] if nearest else fillers[0]
     whole = {"person": _NAME_RUN, "place": _NAME_RUN, "date": _DATE_RUN}.get(kind, _NUMBER_RUN)
     for run in whole.finditer(sentence):
@@ -168,11 +161,12 @@ def answer_span(question: str, sentence: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _nearest(fillers: list[tuple[int, int]], focus: list[str],
-             sentence: str) -> tuple[tuple[int, int], int] | None:
-    """The filler closest to a focus word of the question, with its distance in words."""
-    at = [i for i, w in enumerate(_lemmas(sentence)) if any(_same(f, w) for f in focus)]
-    at += [i for i, (a, b) in enumerate(itertools.pairwise(_lemmas(sentence)))
+def _nearest(fillers: list[tuple[int, int]], focus: list[str], sentence: str,
+             singles: list[str]) -> tuple[tuple[int, int], int] | None:
+    """The filler closest to a focus word of the question, with its distance in words
+    (`singles`: the sentence's lemmas, word by word)."""
+    at = [i for i, w in enumerate(singles) if any(_same(f, w) for f in focus)]
+    at += [i for i, (a, b) in enumerate(itertools.pairwise(singles))
            if any(_same(f, a + b) for f in focus)]
     if not fillers or not at:
         return None
