@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.answering.safety import is_instruction
-from app.answering.support import SupportChecker, Verdict, is_fragment
+from app.answering.support import SupportChecker, Verdict, is_fragment, locate
 from app.answering.types import Citation, Source
 from common.text import MARKER, marker_numbers, sentence_spans
 from vectorstore.retrieval import Passage
@@ -49,6 +49,22 @@ class Checked:
     reattributed: int = 0
     missing_note: bool = False
     not_found: bool = False
+
+
+@dataclass
+class Judgement:
+    """What the code found for one draft sentence, before it is shown or left out."""
+
+    sentence: DraftSentence
+    support: dict[int, tuple[int, int]] = field(default_factory=dict)  # source -> quote span
+    meta: bool = False  # says what the sources lack; shown without citation
+    reattributed: bool = False  # supported by another source than the one it cites
+    # Unsupported, citing these sources: a capable model may quote what it rests on (settle).
+    quotable: list[int] = field(default_factory=list)
+
+    @property
+    def unsettled(self) -> bool:
+        return not self.support and bool(self.quotable)
 
 
 @dataclass(frozen=True)
@@ -103,30 +119,67 @@ class CitationCheck:
 
     def add(self, sentence: DraftSentence) -> Accepted | None:
         """Check one draft sentence; what to show for it, or None when it is left out."""
+        judgement = self.judge(sentence)
+        return self.render(judgement) if judgement is not None else None
+
+    def judge(self, sentence: DraftSentence) -> Judgement | None:
+        """What the code finds for one sentence, in draft order; None when there is nothing to
+        show for it (after a refusal, or a fragment, which says nothing checkable)."""
         first, self._first = self._first, False
         if first and NOT_FOUND.search(sentence.text):
             self.result.not_found = True
         if self.result.not_found:
             return None
         if MISSING.search(sentence.text):
-            self.result.missing_note = True
-            return self._show(sentence.text, sentence.text, {}, meta=True)
+            return Judgement(sentence, meta=True)
         if is_fragment(sentence.text):
             self.result.dropped.append(sentence.text)
             return None
         cited = [n for n in sentence.cited if n in self.by_n]
         support = self._supporting(sentence.text, cited)
-        if not support:
-            support = self._supporting(sentence.text, [n for n in self.by_n if n not in cited],
-                                       best_only=True)
-            self.result.reattributed += bool(support)
         if support:
+            return Judgement(sentence, support)
+        support = self._supporting(sentence.text, [n for n in self.by_n if n not in cited],
+                                   best_only=True)
+        return Judgement(sentence, support, reattributed=bool(support), quotable=cited)
+
+    def settle(self, judgements: Sequence[Judgement],
+               quotes: Sequence[Sequence[str]]) -> None:
+        """The unsettled `judgements` (those of `unsettled`, in order) with the words a capable
+        model quoted for each from its cited sources: a claim is supported where every quote
+        stands in one of the sources it cites and the sentences holding them pass
+        `SupportChecker.check_quoted`. A quote found in none of them settles nothing."""
+        for judgement, said in zip(judgements, quotes, strict=True):
+            claim = judgement.sentence.text
+            found = {n: [q for q in said if locate(q, evidence_text(self.by_n[n].passage))]
+                     for n in judgement.quotable}
+            if not said or sum(map(len, found.values())) < len(said):
+                continue
+            for n, own in found.items():
+                passage = self.by_n[n].passage
+                verdict = self.checker.check_quoted(claim, evidence_text(passage), own,
+                                                    self.question) if own else None
+                if verdict is not None and verdict.supported:
+                    judgement.support[n] = _absolute(passage, verdict.span)
+            judgement.quotable, judgement.reattributed = [], False
+
+    def render(self, judgement: Judgement) -> Accepted | None:
+        """The sentence as the reader sees it, counted in the result; None when left out."""
+        text = judgement.sentence.text
+        if judgement.meta:
+            self.result.missing_note = True
+            return self._show(text, text, {}, meta=True)
+        if judgement.support:
             self.result.supported += 1
-            return self._show(sentence.text, sentence.text, support)
-        self.result.dropped.append(sentence.text)
+            self.result.reattributed += judgement.reattributed
+            return self._show(text, text, judgement.support)
+        self.result.dropped.append(text)
         if self.strict:
             return None
-        return self._show(sentence.text + " (unsupported)", sentence.text, {}, meta=True)
+        return self._show(text + " (unsupported)", text, {}, meta=True)
+
+    def sources_of(self, judgement: Judgement) -> list[Source]:
+        return [self.by_n[n] for n in judgement.quotable]
 
     def finish(self) -> Checked:
         if not self.result.supported:

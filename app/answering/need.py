@@ -36,7 +36,7 @@ _TYPES: list[tuple[AnswerType, re.Pattern[str]]] = [
                           r"\bfor\s+what\s+reason\b", re.I)),
     ("method", re.compile(r"^\W*how\b(?!\s+(many|much|long|far|old|tall|high|big|large))", re.I)),
 ]
-_WHO_IS = re.compile(r"^\W*who\s+(is|was)\s+[A-Z]", re.I)  # a description, not a name
+_WHO_IS = re.compile(r"^\W*(?i:who\s+(is|was))\s+[A-Z]")  # "Who is Anar Susali?": a description
 _DATE_WORDS = re.compile(
     r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(yesterday|today|ago|last\s+(week|month|year)|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|century|decade|era|period|"
@@ -48,8 +48,11 @@ _REASON_WORDS = re.compile(
     r"for\s+\w+\s+reasons?|thanks\s+to|why|aim(ed)?|"
     r"to\s+(protect|avoid|prevent|ensure|allow|help|stop|make|retake|end))\b", re.I)
 _METHOD_WORDS = re.compile(r"\b(by|through|using|with|via|by\s+means\s+of)\b", re.I)
-_QUESTION_WORDS = frozenset("what which who whom whose when where why how many much long far "
-                            "old tall kind type name called happen happened".split())
+# The question's frame, not its focus: an answer to "What role did X play?" or "How did Y react?"
+# need not say "role" or "react".
+_QUESTION_WORDS = frozenset("""what which who whom whose when where why how many much long far
+old tall kind type name called happen happened role play react respond response tell summarise
+summarize describe explain go wrong get come do give matter mean about""".split())
 FOCUS_SHARE = 0.5  # of the question's focus words a sentence must cover
 
 

@@ -26,6 +26,7 @@ from app.answering.citations import (
     Checked,
     CitationCheck,
     DraftSentence,
+    Judgement,
     final_sentences,
 )
 from app.answering.context import build_sources
@@ -190,31 +191,45 @@ class Answerer:
               started: float) -> Generator[Event, None, Outcome]:
         """Check the draft sentence by sentence as it streams. Sentences that pass are held
         until one of them meets the question's need, then shown (as `Token`s); those that
-        fail are never shown."""
+        fail are never shown. A backend that can quote is asked, once the draft is complete,
+        for the words that state each sentence the code could not settle (`quote`); until then
+        that sentence and those after it wait, so the answer keeps its order."""
         citations: CitationCheck | None = None  # the sources are known once generation starts
         held: list[Accepted] = []
         shown: list[Accepted] = []
+        waiting: list[Judgement] = []
         need_met = False
         so_far, seen = "", 0
 
+        def show(judgement: Judgement) -> Iterator[Token]:
+            nonlocal need_met
+            assert citations is not None
+            accepted = citations.render(judgement)
+            if accepted is None:
+                return
+            held.append(accepted)
+            need_met = need_met or self._meets(question, accepted)
+            if need_met:
+                for item in held:
+                    if draft.first_token_ms is None:
+                        draft.first_token_ms = (time.perf_counter() - started) * 1000
+                    yield Token(("" if not shown else " ") + item.shown)
+                    shown.append(item)
+                held.clear()
+
         def take(sentences: list[DraftSentence]) -> Iterator[Token]:
-            nonlocal need_met, citations
+            nonlocal citations
             if citations is None:
                 citations = CitationCheck(draft.sources, self.checker, self.settings.strict,
                                           question)
             for sentence in sentences:
-                accepted = citations.add(sentence)
-                if accepted is None:
+                judgement = citations.judge(sentence)
+                if judgement is None:
                     continue
-                held.append(accepted)
-                need_met = need_met or self._meets(question, accepted)
-                if need_met:
-                    for item in held:
-                        if draft.first_token_ms is None:
-                            draft.first_token_ms = (time.perf_counter() - started) * 1000
-                        yield Token(("" if not shown else " ") + item.shown)
-                        shown.append(item)
-                    held.clear()
+                if draft.backend.can_quote and (waiting or judgement.unsettled):
+                    waiting.append(judgement)
+                else:
+                    yield from show(judgement)
 
         for piece in text:
             so_far += piece
@@ -223,7 +238,23 @@ class Answerer:
             seen = max(seen, len(ready))
         yield from take(final_sentences(so_far, done=True)[seen:])
         assert citations is not None
+        if waiting:
+            yield Step("checking citations")
+            self.quote(draft.backend, citations, waiting)
+            for judgement in waiting:
+                yield from show(judgement)
         return Outcome(citations.finish(), shown, need_met, citations)
+
+    def quote(self, backend: Backend, citations: CitationCheck,
+              judgements: list[Judgement]) -> None:
+        """Ask the backend for the words that state each unsettled sentence (one request) and
+        let the code verify them; a failed request settles nothing."""
+        unsettled = [j for j in judgements if j.unsettled]
+        try:
+            said = backend.quote([(j.sentence.text, citations.sources_of(j)) for j in unsettled])
+        except LLMError:
+            return
+        citations.settle(unsettled, said)
 
     def rescue(self, question: str, passages: list[Passage], draft: Draft,
                started: float) -> Generator[Event, None, Outcome]:

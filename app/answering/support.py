@@ -20,11 +20,12 @@ The constants were fitted on the tuning half of tests/data/support_pairs_v2.json
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.answering.facts import (
+    Facts,
     Vocabulary,
     facts,
     months,
@@ -42,6 +43,10 @@ MAX_EVIDENCE_SENTENCES = 3
 MIN_CLAIM_WORDS = 4  # "1 [1]." or "Nagorno-Karabakh [1]." is a fragment, not a claim
 # (uncovered words allowed, sentence cosine needed): more new words need closer meaning.
 ALLOWANCE = ((0, 0.3), (1, 0.62), (2, 0.74), (3, 0.8), (4, 0.86))
+# Where a capable model has quoted the supporting words (check_quoted): the meaning this close,
+# and at most this share of the claim's words not covered by the quoted sentences.
+QUOTED_COSINE_MIN = 0.45
+QUOTED_UNCOVERED_SHARE = 0.5
 
 _NEGATORS = frozenset("not no never none nobody nothing neither nor cannot without fail unable "
                       "lack".split())
@@ -109,6 +114,21 @@ class _Sentence:
     numbers: frozenset[float] = field(default_factory=frozenset)
 
 
+@dataclass(frozen=True)
+class _Claim:
+    text: str
+    facts: Facts
+    name_words: set[str]
+    wanted: list[str]  # content lemmas the evidence must cover: no light words, no names
+
+    @classmethod
+    def of(cls, text: str) -> _Claim:
+        found = facts(text)
+        names = {w for run in found.names for w in run}
+        wanted = [w for w in content_lemmas(text) if w not in _LIGHT and _plain(w) not in names]
+        return cls(text, found, names, wanted)
+
+
 @lru_cache(maxsize=131072)
 def lemma(word: str) -> str:
     import simplemma
@@ -161,32 +181,61 @@ class SupportChecker:
         sentences = [_sentence(passage, a, b) for a, b in sentence_spans(passage)]
         if not sentences or is_fragment(claim):
             return Verdict(False, (0, 0), 0.0, reason="fragment" if sentences else "empty")
-        claim_facts = facts(claim)
-        name_words = {w for run in claim_facts.names for w in run}
-        wanted = [w for w in content_lemmas(claim)
-                  if w not in _LIGHT and _plain(w) not in name_words]
-        window, primary = self._window(claim, wanted, name_words, claim_facts.numbers,
-                                       sentences)
+        return self._judge(_Claim.of(claim), sentences, topic, _close_enough)
+
+    def check_quoted(self, claim: str, passage: str, quotes: Sequence[str],
+                     topic: str = "") -> Verdict:
+        """The claim as a capable model says `quotes` of the passage state it. The model's word
+        is not taken: every quote must stand in the passage word for word, the evidence is the
+        sentences holding the quotes (at most MAX_EVIDENCE_SENTENCES), and every test of
+        `check` applies to them — numbers, months, names, negation, opposites, units, binding —
+        except that the model's reading of the wording counts: the meaning need only be as
+        close as `_quoted_close_enough` asks (fitted on the tuning half, as ALLOWANCE was)."""
+        sentences = [_sentence(passage, a, b) for a, b in sentence_spans(passage)]
+        if not sentences or is_fragment(claim):
+            return Verdict(False, (0, 0), 0.0, reason="fragment" if sentences else "empty")
+        spans = [locate(quote, passage) for quote in quotes]
+        if not spans or None in spans:
+            return Verdict(False, (0, 0), 0.0, reason="quote not in source")
+        quoted = [s for s in sentences if any(a < s.end and s.start < b for a, b in spans)]
+        if len(quoted) > MAX_EVIDENCE_SENTENCES:
+            return Verdict(False, (0, 0), 0.0, reason="quote too long")
+        return self._judge(_Claim.of(claim), quoted, topic, _quoted_close_enough,
+                           named_before=passage[:max(s.end for s in quoted)])
+
+    def _judge(self, claim: _Claim, sentences: list[_Sentence], topic: str,
+               close_enough: Callable[[int, int, float], bool],
+               named_before: str | None = None) -> Verdict:
+        """Every fact of the claim in the evidence the window takes from `sentences`, nothing
+        flipped, and its meaning `close_enough` (uncovered words, words wanted, cosine). A claim
+        that points back must find what the question names in the evidence, or, where given,
+        in `named_before` (the passage up to the quoted sentences: what "it" refers to)."""
+        window, primary = self._window(claim.text, claim.wanted, claim.name_words,
+                                       claim.facts.numbers, sentences)
         evidence = " ".join(s.text for s in window)
         span = (min(s.start for s in window), max(s.end for s in window))
         vocabulary = Vocabulary.of(evidence)
-        if not numbers_found(claim_facts.numbers, frozenset().union(*(s.numbers for s in window))):
+        if not numbers_found(claim.facts.numbers, frozenset().union(*(s.numbers
+                                                                      for s in window))):
             return Verdict(False, span, 0.0, reason="number")
-        if not claim_facts.months <= months(evidence):
+        if not claim.facts.months <= months(evidence):
             return Verdict(False, span, 0.0, reason="month")
-        if not all(name_found(run, vocabulary) for run in claim_facts.names):
+        if not all(name_found(run, vocabulary) for run in claim.facts.names):
             return Verdict(False, span, 0.0, reason="name")
-        topic_names = facts(topic).names if topic and _refers_back(claim) else ()
-        if topic_names and not any(name_found(run, vocabulary) for run in topic_names):
+        topic_names = facts(topic).names if topic and _refers_back(claim.text) else ()
+        named = Vocabulary.of(named_before) if named_before is not None else vocabulary
+        if topic_names and (not any(name_found(run, named) for run in topic_names)
+                            or _names_another(claim.text, primary.text, topic_names)):
             return Verdict(False, span, 0.0, reason="topic")
         evidence_lemmas = frozenset().union(*(s.lemmas for s in window))
-        flipped = _flipped(claim, evidence, evidence_lemmas) or _unit_changed(claim, evidence) \
-            or _unbound(claim, window, _borrowed_names(name_words, primary))
+        flipped = _flipped(claim.text, evidence, evidence_lemmas) \
+            or _unit_changed(claim.text, evidence) \
+            or _unbound(claim.text, window, primary, _borrowed_names(claim.name_words, primary))
         if flipped:
             return Verdict(False, span, 0.0, reason=flipped)
-        uncovered = self._uncovered(wanted, evidence_lemmas)
-        cosine = float(self.scorer.cosines(claim, [evidence])[0])
-        allowed = any(len(uncovered) <= n and cosine >= c for n, c in ALLOWANCE)
+        uncovered = self._uncovered(claim.wanted, evidence_lemmas)
+        cosine = float(self.scorer.cosines(claim.text, [evidence])[0])
+        allowed = close_enough(len(uncovered), len(claim.wanted), cosine)
         score = cosine - 0.1 * len(uncovered)
         return Verdict(allowed, span, cosine, tuple(uncovered),
                        "" if allowed else "meaning", score)
@@ -233,6 +282,59 @@ class SupportChecker:
         missing = [w for w in wanted if not _stem_found(w, evidence_lemmas)]
         close = self.scorer.close_words(missing, sorted(evidence_lemmas), _OPPOSITE)
         return [w for w, found in zip(missing, close, strict=True) if not found]
+
+
+MIN_QUOTE_WORDS = 3  # a quote of one or two words could point anywhere
+_ELLIPSIS = re.compile(r"\.\.\.|…")
+_SAME_CHAR = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
+                            "‑": "-", "\u00a0": " "})
+
+
+def locate(quote: str, passage: str) -> tuple[int, int] | None:
+    """Where the quote stands in the passage, word for word: case, white space, curly quotes
+    and dashes aside; "..." may leave words out between parts, which must come in order.
+    None when it is not there (or too short to point at one place)."""
+    text, at = _comparable(passage)
+    parts = [_comparable(part.strip(" \"'“”‘’"))[0] for part in _ELLIPSIS.split(quote)]
+    parts = [part for part in parts if part]
+    if not parts or sum(len(part.split()) for part in parts) < MIN_QUOTE_WORDS:
+        return None
+    start = end = -1
+    pos = 0
+    for part in parts:
+        found = text.find(part, pos)
+        if found < 0:
+            return None
+        start = found if start < 0 else start
+        end = pos = found + len(part)
+    return at[start], at[end - 1] + 1
+
+
+def _comparable(text: str) -> tuple[str, list[int]]:
+    """The text lower-cased, with white space runs as one space and quotes and dashes of one
+    kind; and for each of its characters, where it stood in `text`."""
+    out: list[str] = []
+    at: list[int] = []
+    for i, ch in enumerate(text.translate(_SAME_CHAR).lower()):
+        if ch.isspace():
+            if not out or out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch)
+        at.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        at.pop()
+    return "".join(out), at
+
+
+def _close_enough(uncovered: int, wanted: int, cosine: float) -> bool:
+    return any(uncovered <= n and cosine >= c for n, c in ALLOWANCE)
+
+
+def _quoted_close_enough(uncovered: int, wanted: int, cosine: float) -> bool:
+    return _close_enough(uncovered, wanted, cosine) or (
+        cosine >= QUOTED_COSINE_MIN and uncovered <= QUOTED_UNCOVERED_SHARE * wanted)
 
 
 _CLAUSE = re.compile(r"[.;:!?,—–()\"“”]")
@@ -288,6 +390,7 @@ def _unit_changed(claim: str, evidence: str) -> str:
 
 CONTEXT_CLAIM = 5  # words either side of a fact in the claim
 CONTEXT_EVIDENCE = 8  # ...and in the evidence sentence
+BORROWED_CONTEXT = 2  # context words shared around a number found outside the primary sentence
 
 
 def _items(text: str) -> list[str]:
@@ -316,7 +419,7 @@ def _borrowed_names(name_words: set[str], primary: _Sentence) -> set[str]:
     return {w for w in name_words if w not in {_plain(t) for t in primary.words}}
 
 
-def _unbound(claim: str, window: list[_Sentence], names: set[str]) -> str:
+def _unbound(claim: str, window: list[_Sentence], primary: _Sentence, names: set[str]) -> str:
     """Each number, and each name borrowed from another sentence of the passage, must stand in
     the evidence where the claim puts it: next to some of the same words. '1350' found in 'from
     1348 to 1350' does not support 'introduced in Norway in 1350' when the evidence says
@@ -331,13 +434,18 @@ def _unbound(claim: str, window: list[_Sentence], names: set[str]) -> str:
         if not context:
             continue
         found_any, bound = False, False
-        for items in evidence:
+        for items, sentence in zip(evidence, window, strict=True):
+            # a number taken from another sentence than the one saying most of the claim needs
+            # more of its words around it: "won three of the six packages" is not bound by
+            # "a package of 120 games across the three seasons" two sentences on
+            needed = 1 if sentence is primary or not fact.startswith("#") \
+                else min(BORROWED_CONTEXT, len(context))
             for j, item in enumerate(items):
                 if not _same_fact(fact, item):
                     continue
                 found_any = True
                 near = _context(items, j, CONTEXT_EVIDENCE, names)
-                if any(_same_word(c, n) for c in context for n in near):
+                if sum(any(_same_word(c, n) for n in near) for c in context) >= needed:
                     bound = True
                     break
             if bound:
@@ -369,6 +477,16 @@ def _refers_back(claim: str) -> bool:
     if not words or words[0].lower() not in _POINTING:
         return False
     return words[0].lower() != "the" or (len(words) > 1 and words[1][:1].islower())
+
+
+def _names_another(claim: str, sentence: str, topic_names: Sequence[tuple[str, ...]]) -> bool:
+    """'The garden was redesigned...' asked of the Saxon Garden, where the sentence saying so
+    names the Krasiński Palace Garden: the claim is about another garden."""
+    words = claim.split()
+    head = _plain(words[1].lower()) if words[0].lower() == "the" and len(words) > 1 else ""
+    topic_words = {w for run in topic_names for w in run} - {head}
+    return bool(head) and any(head in run and not topic_words & set(run)
+                              for run in facts(sentence).names)
 
 
 def _plain(word: str) -> str:

@@ -9,6 +9,7 @@ import re
 SOURCE_BLOCK = re.compile(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', re.S)
 _QUESTION = re.compile(r"\nQuestion: (.+)\Z", re.S)  # the end of prompts/answer.md
 _CONDENSE = re.compile(r"\nLast question: (.+?)\n+Standalone question:\s*\Z", re.S)
+_CLAIM = re.compile(r'<claim n="(\d+)"[^>]*>(.*?)</claim>', re.S)  # prompts/quote.md
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 
 
@@ -25,6 +26,11 @@ def follow_up_of(prompt: str) -> str | None:
     """The question a condense (follow-up rewrite) request asks to rewrite, if it is one."""
     found = _CONDENSE.search(prompt)
     return found.group(1).strip() if found else None
+
+
+def claims_of(prompt: str) -> list[tuple[int, str]]:
+    """The numbered claims of a quote request (prompts/quote.md); none for other prompts."""
+    return [(int(n), text) for n, text in _CLAIM.findall(prompt)]
 
 
 def cite(sentence: str, n: int) -> str:

@@ -4,6 +4,7 @@ user message); the backends themselves live beside this module and are built by 
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 
@@ -17,6 +18,7 @@ class Backend(ABC):
 
     name: str
     small = False  # small models get the sentences that matter, not whole passages
+    can_quote = False  # can name the words of a source that state a claim (quote)
     context_window = 8192
 
     def count_tokens(self, text: str) -> int:
@@ -36,6 +38,31 @@ class Backend(ABC):
 
     @abstractmethod
     def rewrite(self, question: str, history: Sequence[Turn]) -> str: ...
+
+    def quote(self, claims: Sequence[tuple[str, Sequence[Source]]]) -> list[list[str]]:
+        """For each claim, the words of its sources that state it ([] for none). Only
+        backends with `can_quote` are asked; code verifies every word they return."""
+        return [[] for _ in claims]
+
+
+QUOTE_TOKENS_PER_CLAIM = 120
+
+
+def parse_quotes(reply: str, count: int) -> list[list[str]]:
+    """The excerpts per claim of a reply like {"1": ["...", "..."], "2": "NONE"}; a claim the
+    reply leaves out, or a reply that is no such JSON, has none."""
+    start, end = reply.find("{"), reply.rfind("}")
+    try:
+        said = json.loads(reply[start:end + 1]) if 0 <= start < end else {}
+    except json.JSONDecodeError:
+        said = {}
+    out: list[list[str]] = []
+    for i in range(1, count + 1):
+        value = said.get(str(i)) if isinstance(said, dict) else None
+        value = [value] if isinstance(value, str) else value
+        out.append([v for v in value if isinstance(v, str) and v.strip().upper() != "NONE"]
+                   if isinstance(value, list) else [])
+    return out
 
 
 def format_sources(sources: Sequence[Source]) -> str:
@@ -68,6 +95,18 @@ class ChatBackend(Backend):
                                                 question=question)
         text = "".join(self.stream([{"role": "user", "content": prompt}], 64))
         return accept_rewrite(question, history, text)
+
+    def quote(self, claims: Sequence[tuple[str, Sequence[Source]]]) -> list[list[str]]:
+        """One request for all claims; a reply that is not the JSON asked for quotes nothing."""
+        sources = {s.n: s for _, cited in claims for s in cited}
+        listed = "\n".join(
+            f'<claim n="{i}" cites="{", ".join(str(s.n) for s in cited)}">{claim}</claim>'
+            for i, (claim, cited) in enumerate(claims, 1))
+        prompt = load_prompt("quote").format(
+            sources=format_sources([sources[n] for n in sorted(sources)]), claims=listed)
+        reply = "".join(self.stream([{"role": "user", "content": prompt}],
+                                    QUOTE_TOKENS_PER_CLAIM * len(claims)))
+        return parse_quotes(reply, len(claims))
 
     @abstractmethod
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]: ...

@@ -17,6 +17,8 @@ _OPENAI_WINDOWS = {"gpt-4o": 128_000, "gpt-4o-mini": 128_000, "gpt-4.1": 1_000_0
 class OpenAIBackend(ChatBackend):
     """OpenAI or an OpenAI-compatible server; errors become LLMUnavailable / StreamInterrupted."""
 
+    can_quote = True  # models behind an API are taken to be capable enough to quote
+
     def __init__(self, settings: Settings) -> None:
         if not settings.openai_api_key and not settings.openai_base_url:
             raise ConfigError("FOOTNOTE_LLM=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for "
