@@ -125,14 +125,19 @@ class Indexer:
 
     def _stage(self, candidate: Candidate, batch: _Batch, report: IngestReport,
                progress: Progress) -> None:
-        size = candidate.path.stat().st_size
-        if size > self.max_bytes:
-            raise IngestError(f"the file is {size / 1048576:.1f} MB, over the "
-                              f"FOOTNOTE_MAX_FILE_MB limit of {self.index.settings.max_file_mb:g}")
         try:
+            size = candidate.path.stat().st_size
+            if size > self.max_bytes:
+                raise IngestError(f"the file is {size / 1048576:.1f} MB, over the FOOTNOTE_MAX_"
+                                  f"FILE_MB limit of {self.index.settings.max_file_mb:g}")
             data = candidate.path.read_bytes()
+        except FileNotFoundError:
+            raise IngestError("the file was removed while ingest ran; run ingest again if it "
+                              "comes back") from None
         except OSError as exc:
             raise IngestError(f"cannot read the file ({exc.strerror})") from None
+        if len(data) != size:
+            raise IngestError("the file changed while it was read; run ingest again")
         sha = sha256_of(data)
         record = FileRecord(str(candidate.path), candidate.source, sha, size)
         existing = self.index.file(record.path)
@@ -143,17 +148,16 @@ class Indexer:
             report.skipped += 1
             progress.advance(1, 0)
             return
-        if existing:
+        # same content under another name is embedded once, both names kept
+        if not indexed and sha not in batch.shas:
+            document = parse_document(data, candidate.path, candidate.source)
+            batch.documents.append((document, self.chunker.split(document)))
+            batch.shas.add(sha)
+        batch.files.append(record)
+        if existing:  # counted only once it parsed: a failed file is never "added"
             report.updated += 1
         else:
             report.added += 1
-        batch.files.append(record)
-        if indexed or sha in batch.shas:
-            return  # same content under another name: embedded once, both names kept
-        document = parse_document(data, candidate.path, candidate.source)
-        chunks = self.chunker.split(document)
-        batch.documents.append((document, chunks))
-        batch.shas.add(sha)
 
     def _flush(self, batch: _Batch, report: IngestReport, progress: Progress) -> None:
         if not batch.files:

@@ -140,3 +140,36 @@ def test_an_index_from_before_the_catalog_opens_without_re_embedding(make_settin
         [(catalog_id,)] = db.execute("SELECT value FROM meta WHERE key='catalog_id'")
     assert index.store.collection.metadata["catalog"] == catalog_id
     assert_consistent(index)
+
+
+def test_a_file_that_fails_is_never_counted_as_added(index: Index, tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    report = Indexer(index).ingest([folder])
+    assert (report.added, report.updated, len(report.failed)) == (0, 0, 1)
+    assert report.to_dict()["added"] == 0
+
+
+class RemovesOnStart:
+    """A progress listener that deletes a file once discovery has listed it: the same fault as
+    a user deleting it while ingest runs, made deterministic."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def start(self, total_files: int) -> None:
+        self.path.unlink()
+
+    def advance(self, files: int, chunks: int) -> None:
+        pass
+
+
+def test_a_file_removed_while_ingest_runs_is_reported_and_the_rest_goes_on(
+        index: Index, corpus: Path) -> None:
+    victim = sorted(corpus.glob("*.txt"))[1]
+    report = Indexer(index).ingest([corpus], progress=RemovesOnStart(victim))
+    assert report.added == 4
+    [failure] = report.failed
+    assert failure.path == str(victim) and "removed while ingest ran" in failure.reason
+    assert_consistent(index)
