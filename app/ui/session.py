@@ -1,35 +1,39 @@
 """Per-browser-session state: who owns the chats, which chat is open, one-shot messages.
 
-The owner id is random per session and lives only in `st.session_state`: a second browser (or
-tab) is a second session and sees only its own chats. The consequence, on purpose: reloading the
-page starts a new session with an empty chat list (there are no user accounts to tie chats to).
+Without accounts (FOOTNOTE_AUTH=none, the only mode so far) there is one local user, and every
+chat is theirs: listed after a reload and after a restart, in every tab. The open chat's id is
+kept in the page's address (`?chat=...`), so a reload reopens it.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import streamlit as st  # noqa: TID251
 
-OWNER = "fn_owner"
+LOCAL_OWNER = "local"  # the one user of an app without accounts
 CHAT = "fn_chat_id"
 FLASH = "fn_flash"
 UPLOADER = "fn_uploader_round"
+_CHAT_PARAM = "chat"
 
 
 def owner() -> str:
-    if OWNER not in st.session_state:
-        st.session_state[OWNER] = secrets.token_hex(16)
-    return st.session_state[OWNER]
+    return LOCAL_OWNER
 
 
 def current_chat() -> str | None:
-    return st.session_state.get(CHAT)
+    if CHAT not in st.session_state:  # a new session, perhaps a reload: the address says
+        st.session_state[CHAT] = st.query_params.get(_CHAT_PARAM)
+    return st.session_state[CHAT]
 
 
 def open_chat(chat_id: str | None) -> None:
     st.session_state[CHAT] = chat_id
+    if chat_id:
+        st.query_params[_CHAT_PARAM] = chat_id
+    else:
+        st.query_params.pop(_CHAT_PARAM, None)
 
 
 def flash(kind: str, message: str) -> None:

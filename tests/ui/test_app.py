@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251
 
+from app.safe_text import plain_label
 from app.ui.export import chat_markdown
+from app.ui.session import LOCAL_OWNER
 from common.config import load_settings
+from tests.ui.conftest import APP, TIMEOUT
 from vectorstore.chats.sqlite import SQLiteChatStore
 from vectorstore.index import Index
 
@@ -154,7 +157,7 @@ def test_removing_everything_does_not_bring_the_seeds_back(new_app: NewApp) -> N
     assert len(Index(load_settings()).sources()) == 5
 
 
-def test_chats_are_listed_switched_deleted_and_private(new_app: NewApp, app_env: Path) -> None:
+def test_chats_are_listed_switched_and_deleted(new_app: NewApp, app_env: Path) -> None:
     at = ask(new_app(), Q_TONOYAN)
     chat_buttons = [b for b in at.button if b.key.startswith("chat-")]
     assert len(chat_buttons) == 1 and chat_buttons[0].label.startswith("Which Armenian")
@@ -166,9 +169,11 @@ def test_chats_are_listed_switched_deleted_and_private(new_app: NewApp, app_env:
     chat_buttons[1].click().run()
     assert "Tonoyan" in " ".join(m.value for m in at.chat_message[1].markdown)
 
-    other = new_app()  # another browser session on the same server
-    assert not [b for b in other.button if b.key.startswith("chat-")]
-    assert len(store_of(app_env).chats(at.session_state["fn_owner"])) == 2
+    # Without accounts there is one local user: a reload (a new session) lists every chat.
+    other = new_app()
+    assert [b.label.split(" ")[0] for b in other.button if b.key.startswith("chat-")] == \
+        ["What", "Which"]
+    assert len(store_of(app_env).chats(LOCAL_OWNER)) == 2
 
     at.button(key="fn_delete_chat").click().run()
     assert len([b for b in at.button if b.key.startswith("chat-")]) == 1
@@ -176,10 +181,41 @@ def test_chats_are_listed_switched_deleted_and_private(new_app: NewApp, app_env:
     assert any("Chat deleted" in s.value for s in at.success)
 
 
+def test_a_reload_reopens_the_chat_in_the_address(new_app: NewApp) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    chat_id = at.session_state["fn_chat_id"]
+    assert at.query_params["chat"] == chat_id
+    reloaded = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    reloaded.query_params["chat"] = chat_id
+    reloaded.run()
+    assert "Tonoyan" in " ".join(m.value for m in reloaded.chat_message[1].markdown)
+    reloaded.query_params["chat"] = "not-a-chat"  # deleted, or made up: a new chat instead
+    reloaded.session_state["fn_chat_id"] = "not-a-chat"
+    reloaded.run()
+    assert not reloaded.chat_message and not reloaded.exception
+
+
+def test_chats_are_renamed_and_found_by_title(new_app: NewApp, app_env: Path) -> None:
+    at = ask(new_app(), Q_TONOYAN)
+    at.button(key="fn_new_chat").click().run()
+    at = ask(at, "What did Aliyev say about Shusha?")
+    at.text_input(key=f"fn_title-{at.session_state['fn_chat_id']}").set_value(
+        "Shusha, in Aliyev's words").run()
+    at.button(key="fn_rename_chat").click().run()
+    assert [c.title for c in store_of(app_env).chats(LOCAL_OWNER)][0] == \
+        "Shusha, in Aliyev's words"
+    at.text_input(key="fn_chat_search").set_value("shusha").run()
+    assert [b.label for b in at.button if b.key.startswith("chat-")] == \
+        [plain_label("Shusha, in Aliyev's words", 42)]
+    at.text_input(key="fn_chat_search").set_value("nothing like it").run()
+    assert not [b for b in at.button if b.key.startswith("chat-")]
+    assert any("No chat title" in c.value for c in at.caption)
+
+
 def test_feedback_is_stored_with_the_answer(new_app: NewApp, app_env: Path) -> None:
     at = ask(new_app(), Q_TONOYAN)
     at.feedback[0].set_value(1).run()
-    owner, chat_id = at.session_state["fn_owner"], at.session_state["fn_chat_id"]
+    owner, chat_id = LOCAL_OWNER, at.session_state["fn_chat_id"]
     assert store_of(app_env).turns(owner, chat_id)[0].feedback == 1
     at.feedback[0].set_value(0).run()
     assert store_of(app_env).turns(owner, chat_id)[0].feedback == 0
@@ -191,7 +227,7 @@ def test_feedback_is_stored_with_the_answer(new_app: NewApp, app_env: Path) -> N
 def test_export_markdown_has_the_citations_and_sources(new_app: NewApp, app_env: Path) -> None:
     at = ask(new_app(), Q_TONOYAN)
     assert at.get("download_button")[0].proto.label == "Export"
-    owner, chat_id = at.session_state["fn_owner"], at.session_state["fn_chat_id"]
+    owner, chat_id = LOCAL_OWNER, at.session_state["fn_chat_id"]
     store = store_of(app_env)
     md = chat_markdown(store.chat(owner, chat_id).title, store.turns(owner, chat_id))
     assert "Davit Tonoyan has tendered his resignation" in md and "[1]" in md

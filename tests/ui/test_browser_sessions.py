@@ -1,13 +1,14 @@
-"""Requirement 7 in a real browser: two browser sessions asking and uploading at the same time
-see only their own chats, and the store stays consistent.
+"""Two browser sessions asking and uploading at the same time: each answer cites its own upload,
+both chats land in the one local user's list (no accounts: FOOTNOTE_AUTH=none), a reload lists
+every chat, and the store stays consistent.
 
 One `streamlit run`, two Chromium sessions driven from two threads (each thread has its own
 Playwright and browser: the sync API must not cross threads); a barrier releases both at once, so
 their uploads, indexing, questions and saves really overlap on the server. Afterwards the SQLite
 files under FOOTNOTE_DATA_DIR are opened and checked directly.
 
-Backends: `fake` embeddings and `extractive` answers. What is tested is session isolation and the
-shared store under concurrency, not retrieval quality: the local embedding model would add its
+Backends: `fake` embeddings and `extractive` answers. What is tested is sessions running at once
+against the shared store, not retrieval quality: the local embedding model would add its
 loading and embedding time (a cold start alone is about 15 s, more with two Chromiums on 2 cores)
 and a background warm-up racing the first questions, for nothing this test checks. The questions
 reuse each document's wording, so keyword search finds the right passage with the hashing
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from app.ui.session import LOCAL_OWNER
 from tests.ui.browser import (
     ARTIFACTS,
     BROWSER_TEST,
@@ -148,7 +150,7 @@ def run_session(plan: Plan, url: str, barrier: threading.Barrier) -> Seen:
             seen.chats = sidebar_chats(page)
             seen.documents = document_list(page)
 
-            # A reload is a new session (session.py): the other session's chats stay away.
+            # A reload is a new session of the same local user: every chat is still listed.
             page.reload()
             page.wait_for_selector(CHAT_BOX, timeout=WAIT_S * 1000)
             page.wait_for_selector(READY, timeout=WAIT_S * 1000)
@@ -165,7 +167,7 @@ def run_session(plan: Plan, url: str, barrier: threading.Barrier) -> Seen:
             context.close()
 
 
-def test_two_sessions_at_once_see_only_their_own_chats(server: Server) -> None:
+def test_two_sessions_at_once_keep_every_chat_of_the_local_user(server: Server) -> None:
     barrier = threading.Barrier(2, timeout=WAIT_S * 2)
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(run_session, plan, server.url, barrier) for plan in (A, B)]
@@ -183,10 +185,11 @@ def test_two_sessions_at_once_see_only_their_own_chats(server: Server) -> None:
         for answer, quote in zip(s.answers, plan.quotes, strict=True):
             assert quote in answer and plan.document in answer  # cites its own upload
             assert other.document not in answer
-        assert [sorted(c) for c in s.chats_while_busy] == [[plan.questions[0]],
-                                                          sorted(plan.questions)]
-        assert sorted(s.chats) == sorted(plan.questions)  # its own two chats, nothing else
-        assert not set(s.chats_after_reload) & set(other.questions)
+        for listed, asked in zip(s.chats_while_busy, (plan.questions[:1], plan.questions),
+                                 strict=True):
+            assert set(asked) <= set(listed) <= set(plan.questions) | set(other.questions)
+        every = sorted(A.questions + B.questions)
+        assert sorted(s.chats) == every and sorted(s.chats_after_reload) == every
         for documents in (s.documents, s.documents_after_reload):
             assert A.document in documents and B.document in documents  # one shared index
 
@@ -207,7 +210,8 @@ def assert_store_consistent(data_dir: Path) -> None:
         titles: dict[str, list[str]] = {}
         for owner, title in db.execute("SELECT owner, title FROM chats"):
             titles.setdefault(owner, []).append(title)
-        assert sorted(map(sorted, titles.values())) == sorted(sorted(p.questions) for p in (A, B))
+        assert {owner: sorted(t) for owner, t in titles.items()} == {
+            LOCAL_OWNER: sorted(A.questions + B.questions)}
         orphans = db.execute("SELECT count(*) FROM messages WHERE chat_id NOT IN "
                              "(SELECT id FROM chats)").fetchone()[0]
         assert orphans == 0

@@ -97,3 +97,14 @@ def test_chat_title_is_short() -> None:
     assert chat_title("  What   happened? ") == "What happened?"
     long = chat_title("word " * 40)
     assert long.endswith("…") and len(long) <= 61
+
+
+def test_rename_a_chat_of_ones_own_only(open_store: Callable[[], ChatStore]) -> None:
+    store = open_store()
+    chat = store.create_chat("alice", "What happened in Aghdam?")
+    assert store.rename_chat("alice", chat.id, "  Aghdam\n handover  ")
+    assert store.chat("alice", chat.id).title == "Aghdam handover"
+    assert not store.rename_chat("bob", chat.id, "mine now")
+    assert store.chat("alice", chat.id).title == "Aghdam handover"
+    with pytest.raises(ValueError):
+        store.rename_chat("alice", chat.id, "   ")

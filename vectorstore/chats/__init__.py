@@ -47,6 +47,14 @@ def chat_title(question: str) -> str:
     return cut + "…"
 
 
+def clean_title(title: str) -> str:
+    """A title the reader typed: one line, at most TITLE_CHARS; a blank one is refused."""
+    text = " ".join(title.split())[:TITLE_CHARS]
+    if not text:
+        raise ValueError("a chat title cannot be empty")
+    return text
+
+
 def check_feedback(value: int | None) -> None:
     if value not in (None, 0, 1):
         raise ValueError("feedback is 1 (up), 0 (down) or None")
@@ -60,6 +68,7 @@ class ChatStore(Protocol):
     def chats(self, owner: str) -> list[Chat]: ...
     def chat(self, owner: str, chat_id: str) -> Chat | None: ...
     def delete_chat(self, owner: str, chat_id: str) -> bool: ...
+    def rename_chat(self, owner: str, chat_id: str, title: str) -> bool: ...
     def add_turn(self, owner: str, chat_id: str, question: str,
                  answer: dict[str, Any]) -> Turn: ...
     def turns(self, owner: str, chat_id: str) -> list[Turn]: ...

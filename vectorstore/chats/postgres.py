@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from vectorstore.chats import Chat, Turn, chat_title, check_feedback
+from vectorstore.chats import Chat, Turn, chat_title, check_feedback, clean_title
 from vectorstore.postgres import Connections, migrate
 
 # One script per schema version; append, never edit.
@@ -62,6 +62,10 @@ class PostgresChatStore:
     def delete_chat(self, owner: str, chat_id: str) -> bool:
         return self._db.run("DELETE FROM chats WHERE owner=:o AND id=:i",
                             {"o": owner, "i": chat_id}) > 0
+
+    def rename_chat(self, owner: str, chat_id: str, title: str) -> bool:
+        return self._db.run("UPDATE chats SET title=:t WHERE owner=:o AND id=:i",
+                            {"t": clean_title(title), "o": owner, "i": chat_id}) > 0
 
     def add_turn(self, owner: str, chat_id: str, question: str, answer: dict[str, Any]) -> Turn:
         """Append a question and its answer; refuses a chat the owner does not have."""

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from vectorstore.chats import Chat, Turn, chat_title, check_feedback
+from vectorstore.chats import Chat, Turn, chat_title, check_feedback, clean_title
 from vectorstore.sqlite import PerThreadSQLite
 
 SCHEMA_VERSION = 1
@@ -86,6 +86,12 @@ class SQLiteChatStore:
     def delete_chat(self, owner: str, chat_id: str) -> bool:
         with self._transaction() as db:
             cursor = db.execute("DELETE FROM chats WHERE owner=? AND id=?", (owner, chat_id))
+        return cursor.rowcount > 0
+
+    def rename_chat(self, owner: str, chat_id: str, title: str) -> bool:
+        with self._transaction() as db:
+            cursor = db.execute("UPDATE chats SET title=? WHERE owner=? AND id=?",
+                                (clean_title(title), owner, chat_id))
         return cursor.rowcount > 0
 
     def add_turn(self, owner: str, chat_id: str, question: str, answer: dict[str, Any]) -> Turn:
