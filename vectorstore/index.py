@@ -94,9 +94,10 @@ class Index:
         """(chunk id, score), best first; any term may match."""
         return self._catalog.keyword_search(terms, limit, shas)
 
-    def nearest_ids(self, vector: Sequence[float], k: int,
-                    where: dict[str, Any] | None = None) -> list[str]:
-        return self.store.nearest_ids(vector, k, where=where)
+    def nearest(self, vector: Sequence[float], k: int,
+                where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), nearest first."""
+        return self.store.nearest(vector, k, where=where)
 
     # Writing: only inside `writing()` ----------------------------------------------------------
 

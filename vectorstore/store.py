@@ -40,8 +40,8 @@ class ChunkStore(Protocol):
     def upsert(self, ids: list[str], texts: list[str], vectors: Sequence[Sequence[float]],
                metadatas: list[dict[str, Any]]) -> None: ...
     def delete(self, ids: list[str]) -> None: ...
-    def nearest_ids(self, vector: Sequence[float], k: int,
-                    where: dict[str, Any] | None = None) -> list[str]: ...
+    def nearest(self, vector: Sequence[float], k: int,
+                where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
     def drop(self) -> None: ...
 
 
@@ -149,14 +149,16 @@ class ChromaStore:
         for i in range(0, len(ids), step):
             self.collection.delete(ids=ids[i:i + step])
 
-    def nearest_ids(self, vector: Sequence[float], k: int,
-                    where: dict[str, Any] | None = None) -> list[str]:
-        """Ids of the k nearest chunks; their text and place come from the catalog."""
+    def nearest(self, vector: Sequence[float], k: int,
+                where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks, nearest first; their text and
+        place come from the catalog."""
         if k <= 0:
             return []
         result = self.collection.query(query_embeddings=[list(vector)], n_results=k,
-                                       where=where, include=[])
-        return list(result["ids"][0])
+                                       where=where, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0],
+                                                      strict=True)]
 
     def drop(self) -> None:
         """Delete the whole collection (used by --reindex)."""
