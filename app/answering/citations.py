@@ -153,8 +153,8 @@ class CitationCheck:
             claim = judgement.sentence.text
             found = {n: [q for q in said if locate(q, evidence_text(self.by_n[n].passage))]
                      for n in judgement.quotable}
-            if not said or sum(map(len, found.values())) < len(said):
-                continue
+            if not said or not all(any(q in own for own in found.values()) for q in said):
+                continue  # a quote in none of the cited sources: the model made it up
             for n, own in found.items():
                 passage = self.by_n[n].passage
                 verdict = self.checker.check_quoted(claim, evidence_text(passage), own,

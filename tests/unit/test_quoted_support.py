@@ -145,3 +145,13 @@ def test_backends_that_cannot_quote_are_never_asked(make_settings) -> None:
     model.can_quote = False
     answer = ask(make_settings, model)[-1].answer
     assert model.asked == [] and "charge" not in answer.answer
+
+
+def test_one_made_up_quote_sinks_the_sentence_even_beside_a_real_one(make_settings) -> None:
+    settings = make_settings()
+    model = QuotingModel("Davit Tonoyan has tendered his resignation [1]. " + PARAPHRASE[:-1]
+                         + " [1, 2].", {PARAPHRASE: [HELD, "Tonoyan ran the army for ten years"]})
+    answerer = Answerer(settings, Index(settings, HashingEmbedder()), backends=[model],
+                        retriever=GivenPassages([passage(TONOYAN), passage(TONOYAN + " Again.")]))
+    answer = answerer.ask("Which defence minister tendered his resignation?")
+    assert len(model.asked) == 1 and "charge" not in answer.answer
