@@ -86,6 +86,15 @@ class Index:
         """The names of every file holding this content, in order."""
         return self._catalog.sources_of(sha256)
 
+    def original(self, sha256: str) -> bytes | None:
+        """The uploaded file's own bytes, from any app server; None for files ingested from a
+        folder (they stay where they are)."""
+        return self._catalog.original(sha256)
+
+    def original_shas(self) -> set[str]:
+        """The contents whose uploaded bytes are kept (one query, no bytes)."""
+        return self._catalog.original_shas()
+
     def chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
         return self._catalog.chunks(ids)
 
@@ -111,6 +120,11 @@ class Index:
 
     def put_files(self, records: Iterable[FileRecord]) -> None:
         self._catalog.put_files(records)
+
+    def keep_original(self, sha256: str, data: bytes) -> None:
+        """Keep an upload's bytes while a file of the catalog has them (`collect_garbage`
+        deletes them with the last such file)."""
+        self._catalog.put_original(sha256, data)
 
     def forget_files(self, paths: Iterable[str]) -> None:
         """Drop files from the catalog; their chunks go at the next `collect_garbage()`."""
@@ -150,7 +164,8 @@ class Index:
         self.collect_garbage()
 
     def collect_garbage(self) -> None:
-        """Delete chunks of contents no file refers to any more."""
+        """Delete chunks of contents, and originals, no file refers to any more."""
+        self._catalog.delete_unreferenced_originals()
         unused = self._catalog.unreferenced_contents()
         if not unused:
             return

@@ -4,6 +4,7 @@ result per file; the list of indexed documents, each with a remove action."""
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 import streamlit as st  # noqa: TID251
@@ -15,7 +16,7 @@ from app.ui.seeding import SEEDS, index_seeds
 from app.ui.uploads import ALLOWED_TYPES, UploadResult, ingest_uploads, remove_document
 from common.config import Settings
 from common.errors import FootnoteError
-from vectorstore.index import Index
+from vectorstore.index import Index, SourceInfo
 
 RESULTS = "fn_upload_results"
 SHOWN = 100
@@ -71,6 +72,7 @@ def _document_list(index: Index, settings: Settings) -> None:
                               label_visibility="collapsed") if len(infos) > SHOWN else ""
         shown = [i for i in infos if not query
                  or query.lower() in f"{i.source} {i.title}".lower()][:SHOWN]
+        kept = index.original_shas()
         for info in shown:
             with st.container(horizontal=True, vertical_alignment="center", gap="small",
                               wrap=False):
@@ -78,6 +80,7 @@ def _document_list(index: Index, settings: Settings) -> None:
                 st.markdown(f"{plain_label(info.title or info.source, 60)}  \n"
                             f":small[:gray[{escape_markdown(info.source)} · {passages}]]",
                             width="stretch")
+                _download(index, info, kept)
                 # Removing asks first: one stray click must not drop a document.
                 with st.popover("", icon=":material/delete:", type="tertiary",
                                 help=f"Remove {escape_markdown(info.source)}"):
@@ -87,6 +90,21 @@ def _document_list(index: Index, settings: Settings) -> None:
                               on_click=_remove, args=(index, info.source, settings))
         if len(infos) > len(shown):
             st.caption(f"{len(infos) - len(shown)} more; filter to find them.")
+
+
+def _download(index: Index, info: SourceInfo, kept: set[str]) -> None:
+    """The original file: an upload's bytes from the database (on any app server), else the
+    ingested file itself when this server can read it."""
+    local = Path(info.path)
+    if info.sha256 in kept:
+        data = partial(index.original, info.sha256)
+    elif local.is_file():
+        data = local.read_bytes
+    else:
+        return
+    st.download_button("", data=data, file_name=local.name, key=f"download-{info.source}",
+                       icon=":material/download:", type="tertiary", on_click="ignore",
+                       help=f"Download {escape_markdown(info.source)}")
 
 
 def _remove(index: Index, source: str, settings: Settings) -> None:

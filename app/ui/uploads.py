@@ -114,7 +114,7 @@ def ingest_uploads(index: Index, files: Sequence[tuple[str, bytes]], folder: Pat
     max_bytes = int(index.settings.max_file_mb * 1024 * 1024)
     folder = Path(os.path.abspath(folder))  # the catalog records absolute paths
     results: list[UploadResult | None] = [None] * len(files)
-    staged: list[tuple[int, Path, bool, str]] = []  # position, path, created, expected status
+    staged: list[tuple[int, Path, bool, str, str]] = []  # position, path, created, sha, status
 
     def taken(path: Path) -> bool:  # another indexed file already shows under this name
         return any(r.path != str(path) for r in index.files_named(path.name))
@@ -133,17 +133,18 @@ def ingest_uploads(index: Index, files: Sequence[tuple[str, bytes]], folder: Pat
             expected = "unchanged"
         else:
             expected = "updated"
-        staged.append((i, path, created, expected))
+        staged.append((i, path, created, sha, expected))
     if staged:
-        report = Indexer(index).ingest([p for _, p, _, _ in staged], progress=progress)
+        report = Indexer(index).ingest([p for _, p, _, _, _ in staged], progress=progress)
         failures = {os.path.abspath(f.path): f.reason for f in report.failed}
-        for i, path, created, expected in staged:
+        for i, path, created, sha, expected in staged:
             name = files[i][0]
             if str(path) in failures:
                 if created:
                     path.unlink(missing_ok=True)  # keep only indexed files in the folder
                 results[i] = UploadResult(name, "failed", failures[str(path)])
             else:
+                index.keep_original(sha, files[i][1])  # any app server can give it back
                 renamed = f"saved as {path.name}" if path.name != name else ""
                 results[i] = UploadResult(name, expected, renamed, source=path.name)
     return [r for r in results if r is not None]

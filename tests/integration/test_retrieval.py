@@ -44,11 +44,12 @@ def test_source_filter(make_settings) -> None:
     assert passages and {p.source for p in passages} == {name}
 
 
-def test_keyword_index_follows_ingest_and_removal(make_settings, tmp_path: Path) -> None:
+def test_keyword_index_follows_ingest_and_removal(make_settings, fresh_database,
+                                                  tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     _write(docs, "a.txt", "The quokka colony on Rottnest Island grew this spring.")
     _write(docs, "b.txt", "Marinas on Lake Tahoe reopened in June.")
-    index = Index(make_settings())
+    index = Index(make_settings(database_url=fresh_database()))
     retriever = Retriever(index)
     Indexer(index).ingest([docs])
     assert [p.source for p in retriever.search("quokka", mode="keyword")] == ["a.txt"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.ui.uploads import ingest_uploads
 from common.config import Settings
 from common.errors import ForeignCollectionError
 from ingest.sync import Indexer
@@ -86,6 +87,14 @@ def test_two_installations_share_one_index(tmp_path: Path, database_url: str, ch
     assert removed not in {s.source for s in b.sources()}
     assert all(p.source != removed for p in Retriever(b).search(QUESTIONS["003_"], k=10))
     assert_consistent(b)
+
+    # An upload on one installation: its text and its original file are the other's too.
+    upload = b"The Quillon lantern fair opens every April beside the old mill."
+    [added] = ingest_uploads(a, [("fair.txt", upload)], tmp_path / "a" / "data" / "uploads")
+    sha = next(s.sha256 for s in b.sources() if s.source == added.source)
+    assert b.original(sha) == upload
+    assert Indexer(b).remove(added.source) == 1
+    assert a.original(sha) is None and added.source not in {s.source for s in a.sources()}
 
     saved = make_chat_store(settings("a"))
     chat = saved.create_chat("alice", "Which district came first?")

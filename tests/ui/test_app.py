@@ -127,6 +127,9 @@ def test_upload_checks_content_saves_safely_and_indexes(new_app: NewApp, app_env
     assert sorted(p.name for p in (app_env / "uploads").iterdir()) == ["zorblat.txt"]
     assert "zorblat.txt" in {s.source for s in Index(load_settings()).sources()}
     assert not at.file_uploader[0].value  # a fresh uploader after indexing
+    downloads = at.get("download_button")  # the upload's own bytes, from the catalog
+    assert sum(d.proto.id.endswith("-download-zorblat.txt") for d in downloads) == 1
+    assert len(downloads) == len(Index(load_settings()).sources())  # the seeds: their files
     at = ask(at, "When is the Zorblat festival held in Quillon?")
     assert any("zorblat\\.txt" in c.value for c in at.chat_message[1].caption)
 

@@ -90,8 +90,8 @@ def test_save_never_overwrites_a_different_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
-def test_ingest_uploads_reports_each_file(make_settings, tmp_path: Path) -> None:
-    index = Index(make_settings())
+def test_ingest_uploads_reports_each_file(make_settings, fresh_database, tmp_path: Path) -> None:
+    index = Index(make_settings(database_url=fresh_database()))
     folder = tmp_path / "data" / "uploads"
     files = [("../ok.txt", b"The Zorblat festival is held in Quillon every April."),
              ("fake.pdf", b"not a pdf at all"),
@@ -105,6 +105,10 @@ def test_ingest_uploads_reports_each_file(make_settings, tmp_path: Path) -> None
     assert results[0].detail == "saved as ok.txt"
     assert {s.source for s in index.sources()} == {"ok.txt", "doc.docx"}
     assert sorted(p.name for p in folder.iterdir()) == ["doc.docx", "ok.txt"]  # failures removed
+    # the bytes of each indexed upload are kept in the catalog, the failed ones are not
+    by_name = {s.source: s.sha256 for s in index.sources()}
+    assert index.original_shas() == set(by_name.values())
+    assert index.original(by_name["doc.docx"]) == files[3][1]
 
     again = ingest_uploads(index, [("ok.txt", files[0][1]), ("ok.txt", b"Different text.")],
                            folder)
@@ -114,6 +118,8 @@ def test_ingest_uploads_reports_each_file(make_settings, tmp_path: Path) -> None
     assert remove_document(index, "ok.txt", folder) == 1
     assert not (folder / "ok.txt").exists()
     assert {s.source for s in index.sources()} == {"ok-1.txt", "doc.docx"}
+    assert index.original(by_name["ok.txt"]) is None  # gone with the last file that had it
+    assert index.original_shas() == {s.sha256 for s in index.sources()}
 
 
 @pytest.mark.integration

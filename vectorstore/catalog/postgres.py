@@ -44,29 +44,50 @@ CREATE TABLE files (
 );
 CREATE INDEX files_sha ON files(sha256);
 CREATE INDEX files_source ON files(source)
+""", """
+CREATE TABLE postings (
+    lexeme TEXT NOT NULL, chunk_id TEXT NOT NULL, sha256 TEXT NOT NULL, tf INTEGER NOT NULL,
+    size INTEGER NOT NULL, PRIMARY KEY (lexeme, chunk_id) INCLUDE (sha256, tf, size)
+);
+CREATE INDEX postings_sha ON postings(sha256);
+INSERT INTO postings
+    SELECT t.lexeme, c.id, c.sha256, coalesce(array_length(t.positions, 1), 1), c.size
+    FROM chunks c, unnest(c.terms) t;
+CREATE TABLE keyword_totals (chunks BIGINT NOT NULL, size BIGINT NOT NULL);
+INSERT INTO keyword_totals SELECT count(*), coalesce(sum(size), 0) FROM chunks;
+DROP INDEX chunks_terms
+""", """
+CREATE TABLE originals (sha256 TEXT PRIMARY KEY, data BYTEA NOT NULL)
 """]
 _FILE = "SELECT path, source, sha256, size FROM files"
 _CHUNK = "SELECT id, sha256, text, start_at, end_at, page, heading FROM chunks"
-# BM25 (k1 1.2, b 0.75, as FTS5), in two statements so the planner sees constants (the GIN index
-# finds the candidates; no per-row subquery): first the query's lexemes with their document
-# frequencies and the corpus size, then the chunks holding any of them, scored by each lexeme's
-# count in the chunk (its positions in the tsvector).
-_LEXEMES = """
-SELECT l.lexeme, (SELECT count(*) FROM chunks WHERE terms @@ quote_literal(l.lexeme)::tsquery),
-       s.n, s.avg_size
-FROM (SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', :q))) l,
-     (SELECT count(*)::float8 AS n, greatest(avg(size), 1)::float8 AS avg_size FROM chunks) s
+# The keyword index: one row per (lexeme, chunk) with the lexeme's count in the chunk, and the
+# chunks' count and total size, written in the transaction that writes or deletes the chunks
+# (`sign` 1 or -1), read through the primary key alone.
+_POST = """
+INSERT INTO postings
+    SELECT t.lexeme, c.id, c.sha256, coalesce(array_length(t.positions, 1), 1), c.size
+    FROM chunks c, unnest(c.terms) t WHERE c.sha256 = ANY(:s)
 """
+_TOTALS = """
+UPDATE keyword_totals t SET chunks = t.chunks + :sign * d.n, size = t.size + :sign * d.total
+FROM (SELECT count(*) AS n, coalesce(sum(size), 0) AS total FROM chunks
+      WHERE sha256 = ANY(:s)) d
+"""
+# BM25 (k1 1.2, b 0.75, as FTS5) from one pass over the postings of the query's lexemes: each
+# lexeme's document frequency is its count of postings, each chunk's score the sum over the
+# lexemes it holds.
 _BM25 = """
-SELECT c.id, sum(ln(1 + (:n - w.df + 0.5) / (w.df + 0.5))
-                 * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * c.size / :avg_size))) AS score
-FROM chunks c
-CROSS JOIN LATERAL (SELECT lexeme, coalesce(array_length(positions, 1), 1) AS tf
-                    FROM unnest(c.terms)) t
-JOIN unnest(CAST(:lexemes AS text[]), CAST(:dfs AS float8[])) AS w(lexeme, df)
-  ON w.lexeme = t.lexeme
-WHERE c.terms @@ CAST(:query AS tsquery){where}
-GROUP BY c.id ORDER BY score DESC, c.id LIMIT :limit
+WITH q AS (SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', :q))),
+hits AS (SELECT p.chunk_id, p.sha256, p.tf, p.size,
+                count(*) OVER (PARTITION BY p.lexeme)::float8 AS df
+         FROM q JOIN postings p USING (lexeme)),
+s AS (SELECT chunks::float8 AS n, greatest(size::float8 / greatest(chunks, 1), 1) AS avg_size
+      FROM keyword_totals)
+SELECT h.chunk_id, sum(ln(1 + (s.n - h.df + 0.5) / (h.df + 0.5))
+                       * h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * h.size / s.avg_size))) AS score
+FROM hits h CROSS JOIN s{where}
+GROUP BY h.chunk_id ORDER BY score DESC, h.chunk_id LIMIT :limit
 """
 
 
@@ -165,13 +186,33 @@ class PostgresCatalog:
                 "INSERT INTO chunks(id, sha256, text, start_at, end_at, page, heading) "
                 "VALUES (:id, :sha256, :text, :start, :end, :page, :heading)",
                 [vars(c) for c in chunks])
+            shas = [r.sha256 for r in records]
+            self._db.run(_POST, {"s": shas})
+            self._db.run(_TOTALS, {"s": shas, "sign": 1})
 
     def delete_contents(self, shas: Iterable[str]) -> None:
         shas = list(shas)
         if shas:
             with self.transaction():
+                self._db.run(_TOTALS, {"s": shas, "sign": -1})
+                self._db.run("DELETE FROM postings WHERE sha256 = ANY(:s)", {"s": shas})
                 self._db.run("DELETE FROM chunks WHERE sha256 = ANY(:s)", {"s": shas})
                 self._db.run("DELETE FROM contents WHERE sha256 = ANY(:s)", {"s": shas})
+
+    def put_original(self, sha256: str, data: bytes) -> None:
+        self._db.run("INSERT INTO originals VALUES (:s, :d) ON CONFLICT (sha256) DO NOTHING",
+                     {"s": sha256, "d": data})
+
+    def original(self, sha256: str) -> bytes | None:
+        rows = self._db.rows("SELECT data FROM originals WHERE sha256=:s", {"s": sha256})
+        return bytes(rows[0][0]) if rows else None
+
+    def original_shas(self) -> set[str]:
+        return {r[0] for r in self._db.rows("SELECT sha256 FROM originals")}
+
+    def delete_unreferenced_originals(self) -> None:
+        self._db.run("DELETE FROM originals o WHERE NOT EXISTS "
+                     "(SELECT 1 FROM files f WHERE f.sha256 = o.sha256)")
 
     def declared_chunks(self) -> dict[str, int]:
         """How many chunks each content should have."""
@@ -186,19 +227,10 @@ class PostgresCatalog:
         """BM25 over chunk texts: (chunk id, score), best first; any term may match."""
         if not terms or limit <= 0:
             return []
-        stats = self._db.rows(_LEXEMES, {"q": " ".join(terms)})
-        if not stats:
-            return []
-        lexemes = [r[0] for r in stats]
-        params: dict[str, object] = {
-            "lexemes": lexemes, "dfs": [float(r[1]) for r in stats], "n": stats[0][2],
-            "avg_size": stats[0][3], "limit": limit,
-            # Each lexeme quoted, so no query word can act as a tsquery operator.
-            "query": " | ".join("'" + x.replace("\\", "\\\\").replace("'", "''") + "'"
-                                for x in lexemes)}
+        params: dict[str, object] = {"q": " ".join(terms), "limit": limit}
         where = ""
         if shas is not None:
-            where = " AND c.sha256 = ANY(:shas)"
+            where = " WHERE h.sha256 = ANY(:shas)"
             params["shas"] = shas
         return [(r[0], float(r[1])) for r in self._db.rows(_BM25.format(where=where), params)]
 

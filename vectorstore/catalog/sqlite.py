@@ -50,6 +50,10 @@ CREATE INDEX IF NOT EXISTS files_source ON files(source);
 """
 
 
+# Added without a version bump: an index of schema 3 gains it as it opens, nothing re-embedded.
+_ORIGINALS = "CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL)"
+
+
 class SQLiteCatalog:
     """One SQLite connection per thread (a Streamlit server runs sessions in many threads)."""
 
@@ -62,6 +66,7 @@ class SQLiteCatalog:
                 for statement in _statements(_DROP + _SCHEMA):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._db.execute(_ORIGINALS)
             catalog_id = self.get_meta("catalog_id")
             if catalog_id is None:
                 catalog_id = uuid.uuid4().hex
@@ -159,6 +164,19 @@ class SQLiteCatalog:
         rows = [(s,) for s in shas]
         self._db.executemany("DELETE FROM chunks WHERE sha256=?", rows)
         self._db.executemany("DELETE FROM contents WHERE sha256=?", rows)
+
+    def put_original(self, sha256: str, data: bytes) -> None:
+        self._db.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (sha256, data))
+
+    def original(self, sha256: str) -> bytes | None:
+        row = self._db.execute("SELECT data FROM originals WHERE sha256=?", (sha256,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def original_shas(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT sha256 FROM originals")}
+
+    def delete_unreferenced_originals(self) -> None:
+        self._db.execute("DELETE FROM originals WHERE sha256 NOT IN (SELECT sha256 FROM files)")
 
     def declared_chunks(self) -> dict[str, int]:
         """How many chunks each content should have."""
