@@ -57,6 +57,14 @@ class Index:
     def is_empty(self) -> bool:
         return not self._catalog.has_files()
 
+    @property
+    def seeded(self) -> bool:
+        """The demo documents were added once (in the catalog, so every app server knows)."""
+        return self._catalog.get_meta("seeded") is not None
+
+    def mark_seeded(self) -> None:
+        self._catalog.set_meta("seeded", "1")
+
     def sources(self) -> list[SourceInfo]:
         """Every indexed file with its title and chunk count (the UI asks on every rerun: one
         query, and the documents' texts are not read)."""

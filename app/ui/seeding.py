@@ -1,8 +1,9 @@
 """First start: an empty index gets the demo articles in `seeds/`, with visible progress.
 
-A marker file in the data folder remembers that seeding happened, so a reader who removes every
-document later gets an empty index (and a button to bring the demo back), not the seeds again
-behind their back on the next page load.
+The catalog remembers that seeding happened (so every app server sharing it knows), and a reader
+who removes every document later gets an empty index (and a button to bring the demo back), not
+the seeds again behind their back on the next page load or from another server. The marker file
+that data folders held before is still honoured.
 """
 
 from __future__ import annotations
@@ -16,16 +17,15 @@ from ingest.sync import Indexer
 from vectorstore.index import Index
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-MARKER = "ui-seeded"
+OLD_MARKER = "ui-seeded"  # a file in the data folder, before the catalog kept it
 
 
 def ensure_seeded(index: Index) -> None:
-    marker = index.settings.data_dir / MARKER
-    if not index.is_empty():
-        if not marker.exists():
-            _mark_seeded(index)
+    if not index.is_empty() or (index.settings.data_dir / OLD_MARKER).exists():
+        if not index.seeded:
+            index.mark_seeded()
         return
-    if marker.exists() or not SEEDS.is_dir():
+    if index.seeded or not SEEDS.is_dir():
         return
     index_seeds(index, "First start: indexing the demo documents…")
 
@@ -34,13 +34,7 @@ def index_seeds(index: Index, label: str) -> None:
     with st.status(label, expanded=True) as status:
         bar = st.empty().progress(0.0, text="Loading the embedding model…")
         report = Indexer(index).ingest([SEEDS], progress=BarProgress(bar, "documents"))
-        _mark_seeded(index)
+        index.mark_seeded()
         ready = len(index.sources())
         status.update(label=f"{ready} demo documents indexed ({report.chunks} passages, "
                             f"{report.seconds:.0f} s)", state="complete", expanded=False)
-
-
-def _mark_seeded(index: Index) -> None:
-    """With the catalog in PostgreSQL and a Chroma server, nothing else creates the data folder."""
-    index.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    (index.settings.data_dir / MARKER).touch()

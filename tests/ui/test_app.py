@@ -50,7 +50,7 @@ def test_first_start_indexes_the_seeds_and_offers_examples(new_app: NewApp,
     assert len(Index(load_settings()).sources()) == 5
     examples = [b.label for b in at.button if b.key and b.key.startswith("example-")]
     assert len(examples) == 4 and "Khankendi" in examples[0]
-    assert (app_env / "ui-seeded").exists()
+    assert Index(load_settings()).seeded  # in the catalog, for every server
     again = new_app()  # a second session: already indexed, nothing to do
     assert not again.status and len(Index(load_settings()).sources()) == 5
 
@@ -158,6 +158,24 @@ def test_removing_everything_does_not_bring_the_seeds_back(new_app: NewApp) -> N
     assert at.chat_input[0].disabled is False
     at.button(key="fn_reseed").click().run()
     assert len(Index(load_settings()).sources()) == 5
+
+
+def test_another_server_on_the_same_database_does_not_bring_the_seeds_back(
+        new_app: NewApp, app_env: Path, database_url: str, chroma_port: int,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import streamlit as st  # noqa: TID251
+
+    for name, value in (("FOOTNOTE_DATABASE_URL", database_url), ("CHROMA_HOST", "127.0.0.1"),
+                        ("CHROMA_PORT", str(chroma_port))):
+        monkeypatch.setenv(name, value)
+    at = new_app()
+    for info in Index(load_settings()).sources():
+        at.button(key=f"remove-{info.source}").click().run()
+    monkeypatch.setenv("FOOTNOTE_DATA_DIR", str(tmp_path / "second-server"))
+    st.cache_resource.clear()
+    at = new_app()  # its own empty data folder; the catalog says the demo was added once
+    assert Index(load_settings()).is_empty() and not at.status
+    assert [b for b in at.button if b.key == "fn_reseed"]
 
 
 def test_chats_are_listed_switched_and_deleted(new_app: NewApp, app_env: Path) -> None:
