@@ -58,11 +58,14 @@ class _Silent:
 
 @dataclass
 class _Batch:
-    """Parsed documents waiting to be embedded, and file records waiting for their content."""
+    """Parsed documents waiting to be embedded, file records waiting for their content, and
+    what the catalog held when the run began (plus what the run has added since)."""
 
     documents: list[tuple[Document, list[Chunk]]] = field(default_factory=list)
     files: list[FileRecord] = field(default_factory=list)
     shas: set[str] = field(default_factory=set)
+    known: dict[str, FileRecord] = field(default_factory=dict)  # the catalog's files by path
+    indexed: set[str] = field(default_factory=set)  # contents the catalog holds
 
     @property
     def chunk_count(self) -> int:
@@ -96,6 +99,10 @@ class Indexer:
             report.failed.extend(Failure(r.path, r.reason) for r in found.refused)
             progress.start(len(found.candidates))
             batch = _Batch()
+            # What the catalog holds, read once (two queries, not two per file): nobody else
+            # writes while this ingest holds the writers' lock.
+            batch.known = {r.path: r for r in self.index.files()}
+            batch.indexed = self.index.indexed_contents()
             failed_paths: set[str] = set()
             for candidate in found.candidates:
                 try:
@@ -140,8 +147,8 @@ class Indexer:
             raise IngestError("the file changed while it was read; run ingest again")
         sha = sha256_of(data)
         record = FileRecord(str(candidate.path), candidate.source, sha, size)
-        existing = self.index.file(record.path)
-        indexed = self.index.content(sha) is not None
+        existing = batch.known.get(record.path)
+        indexed = sha in batch.indexed
         if existing and existing.sha256 == sha and indexed:
             if existing.source != record.source:
                 self.index.put_files([record])
@@ -173,6 +180,7 @@ class Indexer:
         )
         report.chunks += len(texts)
         progress.advance(len(batch.files), len(texts))
+        batch.indexed |= batch.shas
         batch.documents.clear()
         batch.files.clear()
         batch.shas.clear()

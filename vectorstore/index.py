@@ -87,6 +87,10 @@ class Index:
     def content(self, sha256: str) -> ContentRecord | None:
         return self._catalog.content(sha256)
 
+    def indexed_contents(self) -> set[str]:
+        """The content hashes the catalog holds (no texts)."""
+        return set(self._catalog.declared_chunks())
+
     def contents(self) -> list[ContentRecord]:
         return self._catalog.contents()
 
