@@ -18,7 +18,15 @@ from functools import cached_property
 from typing import Any
 
 from common.config import Settings
-from vectorstore.catalog import Catalog, ChunkRecord, ContentRecord, FileRecord, make_catalog
+from vectorstore.catalog import (
+    Catalog,
+    ChunkRecord,
+    ContentRecord,
+    Excerpt,
+    FileRecord,
+    Span,
+    make_catalog,
+)
 from vectorstore.embeddings import Embedder, make_embeddings
 from vectorstore.store import ChromaStore, ChunkStore, chunk_id, content_of
 
@@ -98,6 +106,11 @@ class Index:
         """The names of every file holding this content, in order."""
         return self._catalog.sources_of(sha256)
 
+    def excerpts(self, spans: list[Span]) -> list[Excerpt | None]:
+        """(sha256, start, end) spans of content texts, with titles and file names, in one go;
+        None where the content is gone."""
+        return self._catalog.excerpts(spans)
+
     def original(self, sha256: str) -> bytes | None:
         """The uploaded file's own bytes, from any app server; None for files ingested from a
         folder (they stay where they are)."""
@@ -129,6 +142,7 @@ class Index:
         with self._catalog.writer_lock():
             self.store.claim()
             yield
+            self._catalog.refresh_statistics()
 
     def put_files(self, records: Iterable[FileRecord]) -> None:
         self._catalog.put_files(records)

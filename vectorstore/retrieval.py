@@ -11,7 +11,7 @@ from typing import Literal
 
 from common.errors import FootnoteError
 from common.text import STOPWORDS, WORD
-from vectorstore.catalog import ChunkRecord
+from vectorstore.catalog import ChunkRecord, Excerpt, Span
 from vectorstore.index import Index
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -120,20 +120,22 @@ class Retriever:
                     groups.remove(other)
             elif len(groups) < k:
                 groups.append([record])
-        return [self._passage(group, max(scores[c.id] for c in group)) for group in groups]
+        spans = [(g[0].sha256, min(c.start for c in g), max(c.end for c in g)) for g in groups]
+        return [_passage(group, span, excerpt, max(scores[c.id] for c in group))
+                for group, span, excerpt in zip(groups, spans, self.index.excerpts(spans),
+                                                strict=True)]
 
-    def _passage(self, group: list[ChunkRecord], score: float) -> Passage:
-        sha = group[0].sha256
-        content = self.index.content(sha)
-        names = self.index.sources_of(sha)
-        start, end = min(c.start for c in group), max(c.end for c in group)
-        first = min(group, key=lambda c: c.start)
-        return Passage(
-            sha256=sha, source=names[0] if names else "", also_in=tuple(names[1:]),
-            title=content.title if content else "",
-            text=content.text[start:end] if content else first.text,
-            start=start, end=end, page=first.page, heading=first.heading, score=score,
-        )
+
+def _passage(group: list[ChunkRecord], span: Span, excerpt: Excerpt | None,
+             score: float) -> Passage:
+    sha, start, end = span
+    first = min(group, key=lambda c: c.start)
+    names = excerpt.sources if excerpt else ()
+    return Passage(
+        sha256=sha, source=names[0] if names else "", also_in=tuple(names[1:]),
+        title=excerpt.title if excerpt else "", text=excerpt.text if excerpt else first.text,
+        start=start, end=end, page=first.page, heading=first.heading, score=score,
+    )
 
 
 _ADJACENT = 2  # characters of white space between chunks that still count as touching

@@ -1,5 +1,6 @@
 """Keyword search on PostgreSQL: BM25 from the catalog's own postings, ranked as FTS5 ranks on
-SQLite, kept in step with every write, and built in place for a catalog of the first schema."""
+SQLite, kept in step with every write, and built in place for a catalog of the first schema;
+passages' excerpts read in one go on both catalogs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import SEEDS
-from vectorstore.catalog import ChunkRecord, ContentRecord
+from vectorstore.catalog import ChunkRecord, ContentRecord, Excerpt, FileRecord
 from vectorstore.catalog.postgres import MIGRATIONS, PostgresCatalog
 from vectorstore.catalog.sqlite import SQLiteCatalog
 from vectorstore.postgres import engine_for, migrate
@@ -92,3 +93,18 @@ def test_a_first_schema_catalog_gains_its_keyword_index_in_place(database_url: s
     assert _totals(catalog)[0] == len(chunks)
     found = catalog.keyword_search(keyword_terms("mulberry tree"), 1)
     assert found and found[0][0].startswith(contents[3].sha256)
+
+
+def test_excerpts_are_the_same_characters_on_both_catalogs(database_url: str, tmp_path) -> None:
+    text = "Naïve café — Ağdam, Şuşa. 12 km south; “quoted” words end here."
+    content = ContentRecord("e" * 64, "Title é", 1, text)
+    chunk = ChunkRecord("e" * 64 + ":00000", "e" * 64, text, 0, len(text), None, "")
+    spans = [("e" * 64, 6, 25), ("f" * 64, 0, 3), ("e" * 64, 0, len(text))]
+    for catalog in (PostgresCatalog(engine_for(database_url), "footnote"),
+                    SQLiteCatalog(tmp_path / "catalog.sqlite3")):
+        catalog.put_contents([content], [chunk])
+        catalog.put_files([FileRecord("/docs/b.txt", "b.txt", "e" * 64, 1),
+                           FileRecord("/docs/a.txt", "a.txt", "e" * 64, 1)])
+        first, missing, whole = catalog.excerpts(spans)
+        assert first == Excerpt("Title é", text[6:25], ("a.txt", "b.txt"))
+        assert missing is None and whole is not None and whole.text == text

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 
 from common.errors import StoreError
-from vectorstore.catalog import ChunkRecord, ContentRecord, FileRecord
+from vectorstore.catalog import ChunkRecord, ContentRecord, Excerpt, FileRecord, Span
 from vectorstore.postgres import Connections, advisory_lock, migrate
 
 # One script per schema version; append, never edit.
@@ -123,6 +123,12 @@ class PostgresCatalog:
         with advisory_lock(self._db.engine, "writers"):
             yield
 
+    def refresh_statistics(self) -> None:
+        """After a writer's run: without fresh statistics the planner takes a new table of
+        postings for empty and scans it whole (230 ms a query instead of 2.4 at 2,759 chunks)
+        until autovacuum gets to it."""
+        self._db.run("ANALYZE postings, keyword_totals, chunks, files, contents")
+
     def get_meta(self, key: str) -> str | None:
         rows = self._db.rows("SELECT value FROM catalog_meta WHERE key=:k", {"k": key})
         return rows[0][0] if rows else None
@@ -198,6 +204,23 @@ class PostgresCatalog:
                 self._db.run("DELETE FROM postings WHERE sha256 = ANY(:s)", {"s": shas})
                 self._db.run("DELETE FROM chunks WHERE sha256 = ANY(:s)", {"s": shas})
                 self._db.run("DELETE FROM contents WHERE sha256 = ANY(:s)", {"s": shas})
+
+    def excerpts(self, spans: list[Span]) -> list[Excerpt | None]:
+        """Two statements for any number of spans: the slices, then the files' names."""
+        if not spans:
+            return []
+        shas, starts, ends = (list(column) for column in zip(*spans, strict=True))
+        slices = {r[0]: (r[1], r[2]) for r in self._db.rows(
+            "SELECT g.i, c.title, substr(c.text, g.s + 1, g.e - g.s) FROM unnest("
+            "CAST(:shas AS text[]), CAST(:starts AS int[]), CAST(:ends AS int[])) "
+            "WITH ORDINALITY AS g(sha, s, e, i) JOIN contents c ON c.sha256 = g.sha",
+            {"shas": shas, "starts": starts, "ends": ends})}
+        names: dict[str, list[str]] = {}
+        for sha, source in self._db.rows("SELECT sha256, source FROM files WHERE sha256 = "
+                                         "ANY(:s) ORDER BY source COLLATE \"C\"", {"s": shas}):
+            names.setdefault(sha, []).append(source)
+        return [Excerpt(*slices[i], tuple(names.get(sha, ()))) if i in slices else None
+                for i, sha in enumerate(shas, 1)]
 
     def put_original(self, sha256: str, data: bytes) -> None:
         self._db.run("INSERT INTO originals VALUES (:s, :d) ON CONFLICT (sha256) DO NOTHING",

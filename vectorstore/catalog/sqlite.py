@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from vectorstore.catalog import ChunkRecord, ContentRecord, FileRecord
+from vectorstore.catalog import ChunkRecord, ContentRecord, Excerpt, FileRecord, Span
 from vectorstore.sqlite import PerThreadSQLite
 
 # Bump when the tables change: an older manifest is dropped and its files are ingested again
@@ -94,6 +94,9 @@ class SQLiteCatalog:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def refresh_statistics(self) -> None:
+        """FTS5 keeps what BM25 needs as it writes; the planner needs nothing more."""
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -223,6 +226,15 @@ class SQLiteCatalog:
             "SELECT source FROM files WHERE sha256=? ORDER BY source", (sha256,)
         )
         return [r[0] for r in rows]
+
+    def excerpts(self, spans: list[Span]) -> list[Excerpt | None]:
+        """Only the spans' characters leave the database, not whole texts."""
+        found: list[Excerpt | None] = []
+        for sha, start, end in spans:
+            row = self._db.execute("SELECT title, substr(text, ?, ?) FROM contents "
+                                   "WHERE sha256=?", (start + 1, end - start, sha)).fetchone()
+            found.append(Excerpt(row[0], row[1], tuple(self.sources_of(sha))) if row else None)
+        return found
 
 
 def _statements(script: str) -> Iterator[str]:
