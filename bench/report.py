@@ -285,10 +285,40 @@ def refusals_section(r: dict) -> list[str]:
     return [*lines, ""]
 
 
+def postgres_section(pg: dict) -> list[str]:
+    methods, ingest, scale = pg["methods"], pg["ingest"], pg["scale"]
+    lines = [
+        "## The catalog on PostgreSQL beside SQLite", "",
+        f"SQuAD dev ({pg['documents']:,} paragraphs, {pg['questions']:,} questions) ingested "
+        "once per catalog with the real model, then every question through both, interleaved "
+        "(`python -m bench.postgres`, a real PostgreSQL 15 started for the run; Chroma "
+        "embedded). Keyword search on PostgreSQL is BM25 from the catalog's own postings; on "
+        "SQLite it is FTS5.", ""]
+    lines += table(["catalog, search", "recall@1", "recall@5", "recall@20", "MRR",
+                    "p50 / p95 ms"],
+                   [[name, shown(r["recall@1"]), shown(r["recall@5"]), shown(r["recall@20"]),
+                     shown(r["mrr"]), pair(r["p50_ms"], r["p95_ms"])]
+                    for name, r in methods.items()])
+    lines += ["", *table(
+        ["catalog", "ingest, real model: chunks/s", "at ~10k chunks: store+index chunks/s",
+         "hybrid p50 / p95 ms", "keyword p50 / p95 ms"],
+        [[c, f"{ingest[c]['chunks_per_s']:.1f}", f"{scale[c]['store_index_chunks_per_s']:.0f}",
+          pair(scale[c]["query_ms"]["hybrid"]["p50_ms"], scale[c]["query_ms"]["hybrid"]["p95_ms"]),
+          pair(scale[c]["query_ms"]["keyword"]["p50_ms"],
+               scale[c]["query_ms"]["keyword"]["p95_ms"])] for c in ("sqlite", "postgresql")]),
+        "", f"Targets: hybrid recall@5 within one point of SQLite's (gap "
+        f"{pg['hybrid_recall@5_gap_points']:+.2f} points: "
+        f"{'met' if pg['target_recall_met'] else 'not met'}); ingest throughput within 10 % "
+        f"(ratio {pg['ingest_rate_ratio']:.3f}: {'met' if pg['target_ingest_met'] else 'not met'})"
+        f"; hybrid p95 at most 60 ms at 10k chunks "
+        f"({'met' if pg['target_scale_p95_met'] else 'not met'}).", ""]
+    return lines
+
+
 SECTIONS = [("retrieval", retrieval_section), ("answers", answers_section),
             ("answer", latency_section), ("ingest", ingest_section), ("scale", scale_section),
             ("support", checker_section), ("capable", capable_section),
-            ("refusals", refusals_section)]
+            ("refusals", refusals_section), ("postgres", postgres_section)]
 
 
 def _previous_sections() -> list[list[str]]:

@@ -114,6 +114,28 @@ def baseline_store(index: Index, embedder: LocalMiniLM, folder: Path) -> Chroma:
     return store
 
 
+def run_questions(searches: dict[str, Search], questions: list[tuple[str, str]]
+                  ) -> tuple[dict[str, list[int]], dict[str, list[float]], dict[str, list[int]]]:
+    """Each question through every search, interleaved (the same machine load for all): the
+    gold's rank (0 when absent), the milliseconds and the distinct sources, per method."""
+    started = time.perf_counter()
+    ranks: dict[str, list[int]] = {m: [] for m in searches}
+    millis: dict[str, list[float]] = {m: [] for m in searches}
+    widths: dict[str, list[int]] = {m: [] for m in searches}
+    for i, (question, gold) in enumerate(questions, 1):
+        for method, search in searches.items():
+            t0 = time.perf_counter()
+            names = search(question)
+            millis[method].append((time.perf_counter() - t0) * 1000)
+            ranking = distinct(names)
+            ranks[method].append(ranking.index(gold) + 1 if gold in ranking else 0)
+            widths[method].append(len(ranking))
+        if i % 1000 == 0:
+            print(f"{i}/{len(questions)} questions, {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
+    return ranks, millis, widths
+
+
 def summarise(ranks: list[int], millis: list[float], widths: list[int]) -> dict[str, float]:
     figures = {f"recall@{k}": recall_at(ranks, k) for k in (1, 5, 20)}
     figures |= {"mrr": mean_reciprocal_rank(ranks), "p50_ms": percentile(millis, 0.5),
@@ -150,20 +172,7 @@ def main() -> None:
         for search in searches.values():  # warm caches, untimed
             search("What is the warm-up question?")
 
-        ranks: dict[str, list[int]] = {m: [] for m in METHODS}
-        millis: dict[str, list[float]] = {m: [] for m in METHODS}
-        widths: dict[str, list[int]] = {m: [] for m in METHODS}
-        for i, (question, gold) in enumerate(questions, 1):
-            for method, search in searches.items():  # interleaved: same machine load for all
-                t0 = time.perf_counter()
-                names = search(question)
-                millis[method].append((time.perf_counter() - t0) * 1000)
-                ranking = distinct(names)
-                ranks[method].append(ranking.index(gold) + 1 if gold in ranking else 0)
-                widths[method].append(len(ranking))
-            if i % 1000 == 0:
-                print(f"{i}/{len(questions)} questions, {time.perf_counter() - started:.0f} s",
-                      file=sys.stderr)
+        ranks, millis, widths = run_questions(searches, questions)
         index.close()
         seeds = seeds_gold(Path(tmp) / "seeds")
 

@@ -197,8 +197,10 @@ def model_rate(squad: Path) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def run_scale(target: int, squad: Path, n_questions: int) -> dict[str, Any]:
-    """One target, in its own process: ingest, then interleaved timed queries."""
+def run_scale(target: int, squad: Path, n_questions: int,
+              database_url: str | None = None) -> dict[str, Any]:
+    """One target, in its own process: ingest, then interleaved timed queries; the catalog in
+    SQLite, or in the PostgreSQL database `database_url`."""
     label = f"{target} chunks"
     model = LocalMiniLM()
     model.warm_up()  # loading the model is not ingest time
@@ -206,7 +208,8 @@ def run_scale(target: int, squad: Path, n_questions: int) -> dict[str, Any]:
     groups = groups_of(squad)
     questions, warm_up = spread_questions(squad, n_questions)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(data_dir=Path(tmp) / "data", embeddings="local")
+        settings = load_settings(data_dir=Path(tmp) / "data", embeddings="local",
+                                 database_url=database_url)
         index = Index(settings, embedder)
         indexer = Indexer(index)
         chunked = base_chunks(groups, indexer)
@@ -238,6 +241,7 @@ def run_scale(target: int, squad: Path, n_questions: int) -> dict[str, Any]:
     store_seconds = report.seconds - embedder.model_seconds
     return {
         "target": target,
+        "catalog": "postgresql" if database_url else "sqlite",
         "chunks": report.chunks,
         "planned_chunks": planned,
         "files": files,
