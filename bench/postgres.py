@@ -27,7 +27,7 @@ from pathlib import Path
 
 from app.evaluation.squad import load_paragraphs, write_corpus
 from bench import SQUAD, machine
-from bench.retrieval import OUT, footnote_searches, run_questions, summarise
+from bench.retrieval import OUT, footnote_searches, print_table, run_questions, summarise
 from bench.scale import in_fresh_process, run_scale
 from common.config import load_settings
 from ingest.sync import Indexer
@@ -106,11 +106,7 @@ def main() -> None:
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "postgres.json").write_text(json.dumps(figures, indent=2) + "\n")
-    print("| catalog, method | recall@1 | recall@5 | MRR | p50 ms | p95 ms |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for method, r in methods.items():
-        print(f"| {method} | {r['recall@1']:.3f} | {r['recall@5']:.3f} | {r['mrr']:.3f} "
-              f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} |")
+    print_table(methods)
     for catalog in CATALOGS:
         q, rate = scale[catalog]["query_ms"], scale[catalog]["store_index_chunks_per_s"]
         print(f"{catalog}: ingest {ingest[catalog]['chunks_per_s']} chunks/s; at "

@@ -144,6 +144,15 @@ def summarise(ranks: list[int], millis: list[float], widths: list[int]) -> dict[
     return {key: round(value, 4) for key, value in figures.items()}
 
 
+def print_table(results: dict[str, dict[str, float]]) -> None:
+    """The figures per method, as a Markdown table on standard output."""
+    print("| method | recall@1 | recall@5 | recall@20 | MRR | p50 ms | p95 ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for method, r in results.items():
+        print(f"| {method} | {r['recall@1']:.3f} | {r['recall@5']:.3f} | {r['recall@20']:.3f} "
+              f"| {r['mrr']:.3f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--squad", type=Path, default=SQUAD)
@@ -193,11 +202,7 @@ def main() -> None:
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "retrieval.json").write_text(json.dumps(figures, indent=2) + "\n")
-    print("| method | recall@1 | recall@5 | recall@20 | MRR | p50 ms | p95 ms |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for method, r in results.items():
-        print(f"| {method} | {r['recall@1']:.3f} | {r['recall@5']:.3f} | {r['recall@20']:.3f} "
-              f"| {r['mrr']:.3f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} |")
+    print_table(results)
     for method in METHODS:
         r = held_out[method]
         print(f"held-out half, {method}: recall@1 {r['recall@1']:.3f}, recall@5 "
