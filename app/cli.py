@@ -102,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "serve", _serve, "start the chat app at http://localhost:PORT")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", help="address to listen on (default: FOOTNOTE_SERVE_ADDRESS, "
+                                     "127.0.0.1)")
     return parser
 
 
@@ -275,13 +277,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> NoReturn:
     """Run the Streamlit app; it indexes seeds/ itself on a first start. This process becomes
     the server (exec), so a SIGTERM or Ctrl-C to `footnote serve` stops the server itself."""
     app = Path(__file__).with_name("streamlit_app.py")
-    print(f"Footnote: http://localhost:{args.port}", flush=True)
+    address = args.address or settings.serve_address
+    shown = "localhost" if address in ("127.0.0.1", "0.0.0.0") else address
+    print(f"Footnote: http://{shown}:{args.port}", flush=True)
     # The same values as .streamlit/config.toml, which Streamlit reads only from the folder it
     # starts in: no tracebacks, no developer menu, no telemetry, from any folder.
     os.execv(sys.executable, [
         sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-        # This machine only: the app has no login, so nobody else on the network may upload.
-        "--server.address", "127.0.0.1", "--server.headless", "true",
+        # This machine only unless set: the app has no login, so nobody else may upload.
+        "--server.address", address, "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
         "--runner.magicEnabled", "false",

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=30, ge=0, alias="FOOTNOTE_CHUNK_OVERLAP")
     max_file_mb: float = Field(default=50.0, gt=0, alias="FOOTNOTE_MAX_FILE_MB")
     embed_batch: int = Field(default=256, ge=1, le=4096, alias="FOOTNOTE_EMBED_BATCH")
+    # Where `footnote serve` listens: this machine only by default (the app has no login yet);
+    # 0.0.0.0 behind a proxy, for several app servers.
+    serve_address: str = Field(default="127.0.0.1", min_length=1,
+                               alias="FOOTNOTE_SERVE_ADDRESS")
 
     llm: Literal["auto", "openai", "local", "extractive", "fake"] = Field(
         default="auto", alias="FOOTNOTE_LLM"

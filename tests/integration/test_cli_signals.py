@@ -1,5 +1,5 @@
-"""The `footnote` process and the operating system: a stop signal stops the server, a reader
-that stops reading is not an error."""
+"""The `footnote` process and the operating system: the server listens where the settings say,
+a stop signal stops it, a reader that stops reading is not an error."""
 
 from __future__ import annotations
 
@@ -27,6 +27,18 @@ def test_sigterm_to_serve_stops_the_server(tmp_path: Path) -> None:
         proc.wait(timeout=20)  # the server itself, not only a parent, got the signal
         with pytest.raises(OSError):
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+
+
+@pytest.mark.allow_hosts(["127.0.0.1", "127.0.0.2"])
+def test_serve_listens_on_the_address_of_the_settings(tmp_path: Path) -> None:
+    port = free_port()
+    env = _cli_env({"FOOTNOTE_DATA_DIR": str(tmp_path / "data"), "FOOTNOTE_EMBEDDINGS": "fake",
+                    "FOOTNOTE_SERVE_ADDRESS": "127.0.0.2"})  # another loopback address
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+    with running(command, f"http://127.0.0.2:{port}/_stcore/health", tmp_path / "serve.log",
+                 env=env), pytest.raises(OSError):  # and there only
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+    assert f"http://127.0.0.2:{port}" in (tmp_path / "serve.log").read_text()
 
 
 def test_output_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:

@@ -80,13 +80,16 @@ def app_env(data_dir: Path, embeddings: str, llm: str) -> dict[str, str]:
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str], log_path: Path,
-                     timeout: float = 120) -> Iterator[str]:
-    """`streamlit run app/streamlit_app.py` on a free port; yields its URL once /_stcore/health
-    answers. Started from the repo root so .streamlit/config.toml applies."""
+def streamlit_server(env: dict[str, str], log_path: Path, timeout: float = 120,
+                     footnote_serve: bool = False) -> Iterator[str]:
+    """`streamlit run app/streamlit_app.py` (or `footnote serve`, as a user starts it) on a free
+    port; yields its URL once /_stcore/health answers. Started from the repo root so
+    .streamlit/config.toml applies."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
+    if footnote_serve:
+        command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
         proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)

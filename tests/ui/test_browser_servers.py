@@ -1,4 +1,4 @@
-"""Two app servers (`streamlit run` on two ports, two data folders, as on two machines) sharing
+"""Two app servers (`footnote serve` on two ports, two data folders, as on two machines) sharing
 one real PostgreSQL and one real `chroma run` server, driven in Chromium: a document uploaded
 through one server is asked about, cited, and downloaded as it was uploaded on the other."""
 
@@ -25,10 +25,10 @@ def test_an_upload_on_one_server_is_asked_about_on_the_other(
     def env(name: str) -> dict[str, str]:
         return app_env(tmp_path / name, embeddings="fake", llm="extractive") | {
             "FOOTNOTE_DATABASE_URL": database_url, "CHROMA_HOST": "127.0.0.1",
-            "CHROMA_PORT": str(chroma_port)}
+            "CHROMA_PORT": str(chroma_port), "FOOTNOTE_SERVE_ADDRESS": "127.0.0.1"}
 
-    with (streamlit_server(env("a"), tmp_path / "a.log") as url_a,
-          streamlit_server(env("b"), tmp_path / "b.log") as url_b,
+    with (streamlit_server(env("a"), tmp_path / "a.log", footnote_serve=True) as url_a,
+          streamlit_server(env("b"), tmp_path / "b.log", footnote_serve=True) as url_b,
           chromium() as browser):
         first = browser.new_page()
         open_app(first, url_a, timeout_s=400)  # the first start indexes the seeds
