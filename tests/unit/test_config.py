@@ -70,3 +70,12 @@ def test_database_url_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FOOTNOTE_DATABASE_URL", "postgresql://ann:hunter2@db.example/footnote")
     settings = load_settings()
     assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    from common.config import Settings
+
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    documented = {line.split("=", 1)[0] for line in example.splitlines()
+                  if line and not line.startswith("#")}
+    assert documented == {field.alias for field in Settings.model_fields.values()}
