@@ -27,6 +27,11 @@ UNANSWERABLE = {"question": "What is the capital of France?", "answers": [], "go
 FILES = ["report.md", "questions.jsonl", "results.jsonl"]
 
 
+
+def report_downloads(at: AppTest) -> list:
+    """The report's download buttons (the sidebar offers each document's file too)."""
+    return [b for b in at.get("download_button") if b.key.startswith("fn_eval_download_")]
+
 def evaluate_page(at: AppTest) -> AppTest:
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -75,7 +80,7 @@ def test_uploaded_question_file_is_evaluated_and_reported(new_app: NewApp,
     assert figures["refusal accuracy"] == "1.00"  # "the capital of France" is refused
     assert all(figures[label] != "n/a" for label in ("recall@5", "MRR", "F1", "contains gold"))
     assert len(at.image) == 1 and "0–1 scale" in at.image[0].captions[0]
-    assert [b.proto.label for b in at.get("download_button")] == FILES
+    assert [b.proto.label for b in report_downloads(at)] == FILES
     last = at.session_state[LAST]
     assert last.k == 3 and last.backend == "extractive" and last.outcome.summary["n"] == 5
     folder = last.folder
@@ -87,7 +92,7 @@ def test_uploaded_question_file_is_evaluated_and_reported(new_app: NewApp,
     assert any("answers given by extractive" in c.value for c in at.caption)
 
     at.run()  # a rerun (any widget) shows the last outcome again
-    assert metrics(at) == figures and len(at.get("download_button")) == 3
+    assert metrics(at) == figures and len(report_downloads(at)) == 3
 
 
 def test_a_bad_question_file_is_named_with_its_line(new_app: NewApp) -> None:
@@ -113,7 +118,7 @@ def test_drafted_questions_are_evaluated(new_app: NewApp) -> None:
     figures = metrics(at)
     assert figures["refusal accuracy"] == "n/a"  # drafted questions are all answerable
     assert figures["recall@20"] != "n/a" and figures["latency p50"].endswith(" ms")
-    assert len(at.image) == 1 and len(at.get("download_button")) == 3
+    assert len(at.image) == 1 and len(report_downloads(at)) == 3
     assert "5 drafted from the indexed documents" in at.session_state[LAST].source
 
 
