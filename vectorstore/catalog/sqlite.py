@@ -21,7 +21,7 @@ from vectorstore.sqlite import PerThreadSQLite
 # (the chunks it described become orphans that the next reconcile deletes from Chroma).
 SCHEMA_VERSION = 3
 _DROP = "".join(f"DROP TABLE IF EXISTS {t};\n"
-                for t in ("chunks_fts", "chunks", "contents", "files", "meta"))
+                for t in ("chunks_fts", "chunks", "contents", "files", "meta", "originals"))
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contents (
