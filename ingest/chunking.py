@@ -34,14 +34,20 @@ class Chunker:
         self.count_embed_tokens = count_embed_tokens
 
     def split(self, document: Document) -> list[Chunk]:
+        """A PDF is split page by page, so a chunk's page is the page of every word in it."""
+        text, starts = document.text, document.page_starts or (0,)
+        ranges = zip(starts, (*starts[1:], len(text)), strict=True)
+        spans = [span for a, b in ranges for span in self.spans(text, a, b)]
         return [
-            Chunk(text=document.text[start:end], start=start, end=end, index=i,
+            Chunk(text=text[start:end], start=start, end=end, index=i,
                   page=document.page_at(start), heading=document.heading_at(start))
-            for i, (start, end) in enumerate(self.spans(document.text))
+            for i, (start, end) in enumerate(spans)
         ]
 
-    def spans(self, text: str) -> list[Span]:
-        spans = split_spans(text, 0, len(text), self.chunk_tokens, self.overlap, count_tokens)
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> list[Span]:
+        """Chunk spans of text[start:end] (the whole text by default)."""
+        end = len(text) if end is None else end
+        spans = split_spans(text, start, end, self.chunk_tokens, self.overlap, count_tokens)
         if self.embed_limit is None or self.count_embed_tokens is None:
             return spans
         return [fit for span in spans for fit in self._fit(text, span, self.embed_limit)]

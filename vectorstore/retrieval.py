@@ -37,6 +37,13 @@ class Passage:
     page: int | None
     heading: str
     score: float
+    # (start, page) of each chunk in the passage, by start: a PDF's chunks stay within a page
+    page_starts: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of a document offset inside the passage (a quote's page, not the first)."""
+        pages = [page for start, page in self.page_starts if start <= offset]
+        return pages[-1] if pages else self.page
 
 
 def keyword_terms(text: str) -> list[str]:
@@ -135,6 +142,7 @@ def _passage(group: list[ChunkRecord], span: Span, excerpt: Excerpt | None,
         sha256=sha, source=names[0] if names else "", also_in=tuple(names[1:]),
         title=excerpt.title if excerpt else "", text=excerpt.text if excerpt else first.text,
         start=start, end=end, page=first.page, heading=first.heading, score=score,
+        page_starts=tuple(sorted({(c.start, c.page) for c in group if c.page is not None})),
     )
 
 

@@ -212,7 +212,7 @@ class CitationCheck:
             if n not in self.numbering:
                 self.numbering[n] = len(self.numbering) + 1
                 self.result.citations.append(Citation(
-                    n=self.numbering[n], source=p.source, title=p.title, page=p.page,
+                    n=self.numbering[n], source=p.source, title=p.title, page=p.page_at(span[0]),
                     start=p.start, end=p.end, quote=quote, quote_start=span[0],
                     quote_end=span[1], sha256=p.sha256))
             new_numbers.append(self.numbering[n])

@@ -13,6 +13,7 @@ from app.answering.types import Done, Source, Step, Token
 from common.errors import LLMUnavailable, StreamInterrupted
 from ingest.sync import Indexer
 from tests.conftest import SEEDS
+from tests.helpers.files import make_pdf
 from tests.helpers.prompt import source_blocks
 from vectorstore.index import Index
 
@@ -164,3 +165,20 @@ def test_a_rejected_draft_is_never_shown_and_the_rescue_says_so(index, make_sett
         assert answer.answer.startswith(shown)
     assert answer.llm == "extractive" and "The answer of fake" in answer.notice
     assert TONOYAN in answer.answer
+
+
+def test_a_quote_on_page_two_of_a_pdf_is_cited_as_page_two(tmp_path, make_settings) -> None:
+    """Both pages end up in one passage (their chunks touch); the citation names the quote's
+    page, not the passage's first."""
+    pears = "The north orchard harvested 410 crates of pears in October"
+    make_pdf(tmp_path / "orchard.pdf", ["The orchard report for the year 2024.",
+                                        f"{pears}."], title="Orchard report")
+    index = Index(make_settings())
+    Indexer(index).ingest([tmp_path])
+    backend = ScriptedBackend(lambda m: f"{pears} [{_source_number(m, pears)}].")
+    answer = Answerer(make_settings(), index, backends=[backend]).ask(
+        "How many crates of pears did the north orchard harvest in the orchard report?")
+    assert answer.status == "answered", answer.to_dict()
+    [passage] = [p for p in answer.passages if p.source == "orchard.pdf"]
+    assert passage.page == 1 and pears in passage.text
+    assert [(c.source, c.page) for c in answer.citations] == [("orchard.pdf", 2)]

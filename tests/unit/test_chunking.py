@@ -98,3 +98,16 @@ def test_page_and_heading_are_recorded() -> None:
     last = chunks[-1]
     assert last.page == 2 and last.heading == "Part two"
     assert chunks[0].page == 1 and chunks[0].heading == "Intro"
+
+
+def test_a_chunk_of_a_pdf_never_spans_two_pages() -> None:
+    """Two short pages fit in one chunk, yet each page gets its own: a quote's chunk names its
+    page (a sentence on page 2 was labelled page 1 when they shared a chunk)."""
+    text = "Apples grow in the north orchard.\n\nPears ripen in the south orchard."
+    second = text.index("Pears")
+    doc = Document(source="a.pdf", title="a", text=text, sha256="0" * 64,
+                   page_starts=(0, second))
+    chunks = Chunker(400, 40).split(doc)
+    assert [(c.text, c.page) for c in chunks] == [
+        ("Apples grow in the north orchard.", 1), ("Pears ripen in the south orchard.", 2)]
+    assert [(c.start, c.end) for c in Chunker(400, 40).split(_doc(text))] == [(0, len(text))]
