@@ -11,10 +11,12 @@ run would.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from common.config import Settings
@@ -115,6 +117,22 @@ class Index:
         """The uploaded file's own bytes, from any app server; None for files ingested from a
         folder (they stay where they are)."""
         return self._catalog.original(sha256)
+
+    def document_bytes(self, sha256: str) -> bytes | None:
+        """The file of this content as it was indexed: an upload's bytes from the catalog, else
+        a file of the folder this server can read and that still holds that content."""
+        data = self.original(sha256)
+        if data is not None:
+            return data
+        for source in self.sources_of(sha256):
+            for record in self.files_named(source):
+                try:
+                    data = Path(record.path).read_bytes()
+                except OSError:
+                    continue
+                if hashlib.sha256(data).hexdigest() == sha256:
+                    return data
+        return None
 
     def original_shas(self) -> set[str]:
         """The contents whose uploaded bytes are kept (one query, no bytes)."""

@@ -9,6 +9,7 @@ import streamlit as st  # noqa: TID251
 
 from app.safe_text import escape_markdown, plain_label
 from app.ui.highlight import Spans, document_html, locate, passage_html, text_html
+from app.ui.pdf_view import is_pdf, pdf_page_view
 from vectorstore.index import Index
 
 GONE = "This document is no longer indexed as it was when the answer was written."
@@ -63,6 +64,13 @@ def show_document(index: Index, c: dict[str, Any]) -> None:
         st.warning(GONE + " Ask again to cite the current version.")
         st.html(text_html(c.get("quote", "")))
         return
+    key = f"{c.get('sha256', '')[:16]}-{c.get('quote_start', 0)}"
+    if is_pdf(c) and st.segmented_control("View", ["Page", "Text"], default="Page",
+                                          key=f"fn_view-{key}",
+                                          label_visibility="collapsed") != "Text":
+        if pdf_page_view(index, c, key):
+            return
+        st.caption("The PDF file cannot be read on this server; here is its text.")
     st.html(document_html(*found))
     st.caption("The quote that supports the claim is highlighted; the cited passage is shaded.")
 

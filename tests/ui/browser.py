@@ -184,10 +184,12 @@ def last_message(page):
     return page.locator(MESSAGE).last
 
 
-def upload(page, files: dict[str, tuple[str, str]]) -> None:
-    """Upload text files through the documents panel and wait until each is indexed."""
+def upload(page, files: dict[str, tuple[str, str | bytes]]) -> None:
+    """Upload files (text, or a file's bytes) through the documents panel and wait until each
+    is indexed."""
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        [{"name": n, "mimeType": m, "buffer": text.encode()} for n, (m, text) in files.items()])
+        [{"name": n, "mimeType": m, "buffer": body.encode() if isinstance(body, str) else body}
+         for n, (m, body) in files.items()])
     button = page.get_by_role("button", name=f"Index {len(files)} file")
     button.click()
     for name in files:

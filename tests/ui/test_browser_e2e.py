@@ -7,9 +7,12 @@ model, extractive answers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.helpers.files import make_pdf
 from tests.ui.browser import (
     ARTIFACTS,
     BROWSER_TEST,
@@ -26,6 +29,7 @@ pytestmark = BROWSER_TEST
 
 Q_TONOYAN = "Which Armenian defence minister tendered his resignation?"
 TONOYAN_QUOTE = "Armenian Defence Minister Davit Tonoyan has tendered his resignation"
+PEARS = "The north orchard harvested 410 crates of pears in October"
 PAYLOAD = "<img src=x onerror=window.__pwned=1> <script>window.__pwned=2</script>"
 HOSTILE = {
     "velmora.html": ("text/html",
@@ -174,3 +178,54 @@ def test_evaluate_page_drafts_runs_and_shows_the_chart(page) -> None:
     assert page.get_by_role("button", name="report.md").count() == 1
     assert page.fn_outside == []
     page.screenshot(path=str(ARTIFACTS / "evaluate.png"), full_page=True)
+
+
+def _ledger_pdf(tmp_path: Path) -> bytes:
+    """Two pages; the fact stands low on page 2, under lines about other things."""
+    weather = ("wet", "dry", "windy", "cold", "mild")
+    filler = [f"Ledger entry {i}: the {weather[i % 5]} week brought {i * 3 + 7} visitors to "
+              "the farm shop." for i in range(1, 28)]
+    return make_pdf(tmp_path / "orchard.pdf", [
+        "Orchard ledger of the Hollin estate\nThe estate keeps three orchards.",
+        "\n".join([*filler, f"{PEARS}.", "The ledger closes with the winter pruning."]),
+    ], title="Orchard ledger").read_bytes()
+
+
+def test_a_pdf_citation_opens_its_page_with_the_quote_marked(page, tmp_path: Path) -> None:
+    upload(page, {"orchard.pdf": ("application/pdf", _ledger_pdf(tmp_path))})
+    ask(page, "How many crates of pears did the north orchard harvest in October?",
+        timeout_s=240)
+    message = last_message(page)
+    marker = message.locator("a[href^='#fn-'][title*='orchard.pdf']").first
+    preview = marker.get_attribute("title") or ""
+    assert PEARS in preview and "page 2" in preview, preview  # page 2, where the quote is
+    n = marker.inner_text().strip("[] ")
+    message.get_by_role("button", name=f"[{n}]").click()
+    dialog = page.get_by_role("dialog")
+    sheet = dialog.locator("[data-testid='fn-pdf-page']")
+    boxes = sheet.locator("[data-testid='fn-pdf-box']")
+    boxes.first.wait_for(timeout=60_000)
+    assert "Page 2 of 2 · the cited page" in dialog.inner_text()
+    image = sheet.locator("img")
+    assert image.evaluate("img => img.complete && img.naturalWidth >= 1000")
+    assert image.get_attribute("src").startswith("data:image/png;base64,")
+    page.wait_for_timeout(1800)  # snapped to the quote, then free to scroll
+    view, box, img = sheet.bounding_box(), boxes.first.bounding_box(), image.bounding_box()
+    assert view and box and img
+    assert view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"]
+    assert sheet.evaluate("e => e.scrollTop") > 0  # low on the page: scrolled to it
+    # the box is on the quote's line, the 28th drawn from 800 pt down in steps of 16 pt:
+    # its top is 55 % down the 842 pt page
+    relative_top = (box["y"] - img["y"]) / img["height"]
+    assert 0.53 < relative_top < 0.57, relative_top
+    assert page.fn_outside == []
+    page.screenshot(path=str(ARTIFACTS / "pdf-page.png"))
+
+    dialog.get_by_role("button", name="Previous page").click()
+    dialog.get_by_text("Page 1 of 2").wait_for()
+    expect(boxes).to_have_count(0)  # the quote is not on page 1
+    expect(sheet.locator("img")).to_have_attribute("alt", "Page 1 of orchard.pdf")
+    dialog.get_by_text("Text", exact=True).click()
+    quote = dialog.locator("[data-testid='fn-document'] mark")
+    quote.wait_for(timeout=30_000)
+    assert PEARS in quote.inner_text()
