@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import sys
@@ -102,8 +103,27 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "serve", _serve, "start the chat app at http://localhost:PORT")
     p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", help="address to listen on (default: FOOTNOTE_SERVE_ADDRESS, "
-                                     "127.0.0.1)")
+    p.add_argument("--address", "--host", dest="address",
+                   help="address to listen on (default: FOOTNOTE_SERVE_ADDRESS, 127.0.0.1; "
+                        "beyond loopback only with FOOTNOTE_AUTH=password)")
+
+    users = sub.add_parser("users", help="accounts of the app with FOOTNOTE_AUTH=password",
+                           description="Accounts of the app with FOOTNOTE_AUTH=password, kept "
+                                       "in the database (FOOTNOTE_DATABASE_URL).")
+    users_sub = users.add_subparsers(required=True, metavar="ACTION")
+    for action, help_ in (("add", "add a user (asks for the password)"),
+                          ("set-password", "give a user a new password; ends their sessions"),
+                          ("remove", "remove a user (their chats stay in the database)"),
+                          ("list", "list the users and their roles")):
+        p = _command(users_sub, action, _users, help_)
+        if action != "list":
+            p.add_argument("name")
+        if action in ("add", "set-password"):
+            p.add_argument("--password-stdin", action="store_true",
+                           help="read the password from the first line of standard input")
+        if action == "add":
+            p.add_argument("--admin", action="store_true",
+                           help="may upload and remove documents")
     return parser
 
 
@@ -116,7 +136,7 @@ def _answer_options(parser: argparse.ArgumentParser) -> None:
 
 def _command(sub, name: str, run: Callable[[argparse.Namespace, Settings], int], help_: str):
     parser = sub.add_parser(name, help=help_, description=help_)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, run_name=name)
     parser.add_argument("--verbose", action="store_true",
                         help="also show library warnings here (they are always in "
                              "FOOTNOTE_DATA_DIR/footnote.log)")
@@ -273,23 +293,74 @@ def _convert_squad(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _users(args: argparse.Namespace, settings: Settings) -> int:
+    from app.accounts import Accounts
+    from vectorstore.users import make_user_store
+
+    accounts = Accounts(make_user_store(settings), settings)
+    action = args.run_name
+    if action == "list":
+        for user in accounts.users():
+            print(f"{user.name}\t{user.role}")
+        return EXIT_OK
+    if action == "remove":
+        accounts.remove(args.name)
+        print(f"removed {args.name}")
+        return EXIT_OK
+    password = _read_password(args.password_stdin)
+    if action == "add":
+        accounts.add(args.name, password, "admin" if args.admin else "user")
+        print(f"added {args.name} ({'admin' if args.admin else 'user'})")
+    else:
+        accounts.set_password(args.name, password)
+        print(f"new password set for {args.name}; their open sessions have ended")
+    if settings.auth != "password":
+        print("note: logins are off until FOOTNOTE_AUTH=password", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read_password(from_stdin: bool) -> str:
+    """From standard input's first line, or typed twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != password:
+        raise FootnoteError("The two passwords differ; nothing was changed.")
+    return password
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> NoReturn:
     """Run the Streamlit app; it indexes seeds/ itself on a first start. This process becomes
     the server (exec), so a SIGTERM or Ctrl-C to `footnote serve` stops the server itself."""
     app = Path(__file__).with_name("streamlit_app.py")
     address = args.address or settings.serve_address
+    if settings.auth == "none" and not _is_loopback(address):
+        raise FootnoteError(
+            f"Refusing to listen on {address}: without logins anyone who can reach it could "
+            "upload and remove documents. Set FOOTNOTE_AUTH=password and add users with "
+            "`footnote users add NAME --admin`, or listen on 127.0.0.1.")
     shown = "localhost" if address in ("127.0.0.1", "0.0.0.0") else address
     print(f"Footnote: http://{shown}:{args.port}", flush=True)
     # The same values as .streamlit/config.toml, which Streamlit reads only from the folder it
     # starts in: no tracebacks, no developer menu, no telemetry, from any folder.
     os.execv(sys.executable, [
         sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-        # This machine only unless set: the app has no login, so nobody else may upload.
         "--server.address", address, "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
         "--runner.magicEnabled", "false",
     ])
+
+
+def _is_loopback(address: str) -> bool:
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def _answerer(args: argparse.Namespace, settings: Settings):

@@ -37,10 +37,16 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=30, ge=0, alias="FOOTNOTE_CHUNK_OVERLAP")
     max_file_mb: float = Field(default=50.0, gt=0, alias="FOOTNOTE_MAX_FILE_MB")
     embed_batch: int = Field(default=256, ge=1, le=4096, alias="FOOTNOTE_EMBED_BATCH")
-    # Where `footnote serve` listens: this machine only by default (the app has no login yet);
-    # 0.0.0.0 behind a proxy, for several app servers.
+    # Where `footnote serve` listens: this machine only by default; beyond loopback (0.0.0.0,
+    # several app servers behind a proxy) only with logins on.
     serve_address: str = Field(default="127.0.0.1", min_length=1,
                                alias="FOOTNOTE_SERVE_ADDRESS")
+    # none: one local user, no login. password: accounts (`footnote users add`), a login page,
+    # only admins upload or remove documents.
+    auth: Literal["none", "password"] = Field(default="none", alias="FOOTNOTE_AUTH")
+    # Signs login sessions; unset, a random key is made once and kept in the database.
+    secret_key: SecretStr | None = Field(default=None, alias="FOOTNOTE_SECRET_KEY")
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 90, alias="FOOTNOTE_SESSION_HOURS")
 
     llm: Literal["auto", "openai", "local", "extractive", "fake"] = Field(
         default="auto", alias="FOOTNOTE_LLM"
@@ -56,7 +62,7 @@ class Settings(BaseSettings):
     max_answer_tokens: int = Field(default=300, ge=16, le=4096, alias="FOOTNOTE_MAX_ANSWER_TOKENS")
 
     @field_validator("chroma_host", "openai_api_key", "openai_base_url", "embedding_model",
-                     "local_model_path", "openai_context", mode="before")
+                     "local_model_path", "openai_context", "secret_key", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None

@@ -97,12 +97,13 @@ def _cli_env(env: dict[str, str] | None) -> dict[str, str]:
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the real `footnote` command in a child process."""
+            timeout: float = 300, input_text: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    """Run the real `footnote` command in a child process (`input_text` on its stdin)."""
     full_env = _cli_env(env)
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
-        env=full_env, cwd=cwd, timeout=timeout,
+        env=full_env, cwd=cwd, timeout=timeout, input=input_text,
     )
 
 

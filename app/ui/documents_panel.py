@@ -28,8 +28,18 @@ def uploads_dir(settings: Settings) -> Path:
     return settings.data_dir / "uploads"
 
 
-def documents_panel(index: Index, settings: Settings) -> None:
+def documents_panel(index: Index, settings: Settings, manage: bool) -> None:
+    """`manage`: may upload and remove (everyone without logins; admins with them). Without it
+    no uploader, remove or re-index control is drawn, so none can be used."""
     st.markdown("**Documents**")
+    if manage:
+        _uploader(index, settings)
+    else:
+        st.caption("Only an admin can add or remove documents.")
+    _document_list(index, settings, manage)
+
+
+def _uploader(index: Index, settings: Settings) -> None:
     round_ = st.session_state.get(session.UPLOADER, 0)
     files = st.file_uploader(
         "Add documents", type=[t.lstrip(".") for t in ALLOWED_TYPES], key=f"uploader-{round_}",
@@ -46,7 +56,6 @@ def documents_panel(index: Index, settings: Settings) -> None:
         st.rerun()
     for result in st.session_state.get(RESULTS, []):
         _show_result(result)
-    _document_list(index, settings)
 
 
 def _show_result(r: UploadResult) -> None:
@@ -59,11 +68,11 @@ def _show_result(r: UploadResult) -> None:
         st.success(text, icon=_ICONS.get(r.status))
 
 
-def _document_list(index: Index, settings: Settings) -> None:
+def _document_list(index: Index, settings: Settings, manage: bool) -> None:
     infos = index.sources()
     if not infos:
         st.caption("Nothing is indexed.")
-        if SEEDS.is_dir() and st.button("Index the demo documents", key="fn_reseed"):
+        if manage and SEEDS.is_dir() and st.button("Index the demo documents", key="fn_reseed"):
             index_seeds(index, "Indexing the demo documents…")
             st.rerun()
         return
@@ -81,6 +90,8 @@ def _document_list(index: Index, settings: Settings) -> None:
                             f":small[:gray[{escape_markdown(info.source)} · {passages}]]",
                             width="stretch")
                 _download(index, info, kept)
+                if not manage:
+                    continue
                 # Removing asks first: one stray click must not drop a document.
                 with st.popover("", icon=":material/delete:", type="tertiary",
                                 help=f"Remove {escape_markdown(info.source)}"):

@@ -19,12 +19,14 @@ import streamlit as st  # noqa: TID251
 from streamlit.delta_generator import DeltaGenerator  # noqa: TID251
 from streamlit.navigation.page import StreamlitPage  # noqa: TID251
 
+from app.accounts import Account
 from app.answering.pipeline import Answerer
 from app.safe_text import escape_markdown
 from app.ui import session
 from app.ui.chat import ChatContext, render_chat
 from app.ui.chats_panel import chats_panel
 from app.ui.documents_panel import documents_panel
+from app.ui.login import account_box, signed_in
 from app.ui.resources import get_answerer, get_index, get_store, warm_up
 from app.ui.seeding import ensure_seeded
 from app.ui.settings_panel import AnswerSettings, answer_settings
@@ -64,7 +66,7 @@ def run() -> None:
         st.error(f"{exc} Fix it in the environment or in .env, then restart the app.")
         return
     try:
-        _pages(_frame(settings)).run()
+        _pages(_frame(settings, signed_in(settings))).run()
     except FootnoteError as exc:
         st.error(f"{exc}", icon=":material/error:")
     except Exception as exc:  # a bug: logged in full, one sentence for the reader
@@ -87,10 +89,12 @@ def _pages(frame: Frame) -> StreamlitPage:
     return st.navigation([chat, evaluate], position="top")
 
 
-def _frame(settings: Settings) -> Frame:
-    owner = session.owner()
+def _frame(settings: Settings, account: Account | None) -> Frame:
+    owner = account.owner if account else session.LOCAL_OWNER
     with st.sidebar:
         st.markdown("### :material/format_quote: Footnote")
+        if account:
+            account_box(account)
         chats_box, docs_box, settings_box = st.container(), st.container(), st.container()
     index = get_index(settings)
     store = get_store(settings)
@@ -99,7 +103,7 @@ def _frame(settings: Settings) -> Frame:
         chosen = answer_settings(settings)
     with docs_box:
         st.divider()
-        documents_panel(index, settings)
+        documents_panel(index, settings, manage=account is None or account.is_admin)
     for kind, message in session.take_flashes():
         FLASH.get(kind, st.info)(escape_markdown(message))
     loading = None

@@ -13,11 +13,13 @@ import threading
 
 import streamlit as st  # noqa: TID251
 
+from app.accounts import Accounts
 from app.answering.backends.base import Backend
 from app.answering.pipeline import Answerer
 from common.config import Settings
 from vectorstore.chats import ChatStore, make_chat_store
 from vectorstore.index import Index
+from vectorstore.users import make_user_store
 
 log = logging.getLogger("footnote.ui")
 _ANSWER_ONLY = {"llm", "top_k", "strict", "max_answer_tokens", "openai_model", "openai_timeout",
@@ -90,3 +92,16 @@ def get_store(settings: Settings) -> ChatStore:
     """One chat store per database (the key holds the URL: it stays in this process's memory)."""
     url = settings.database_url
     return _store(url.get_secret_value() if url else str(settings.data_dir.resolve()), settings)
+
+
+@st.cache_resource(show_spinner=False)
+def _accounts(key: str, _settings: Settings) -> Accounts:
+    return Accounts(make_user_store(_settings), _settings)
+
+
+def get_accounts(settings: Settings) -> Accounts:
+    """One account manager per database and signing settings."""
+    url = settings.database_url
+    return _accounts(f"{url.get_secret_value() if url else settings.data_dir.resolve()}|"
+                     f"{settings.secret_key.get_secret_value() if settings.secret_key else ''}|"
+                     f"{settings.session_hours}", settings)

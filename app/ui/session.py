@@ -1,7 +1,8 @@
 """Per-browser-session state: who owns the chats, which chat is open, one-shot messages.
 
-Without accounts (FOOTNOTE_AUTH=none, the only mode so far) there is one local user, and every
-chat is theirs: listed after a reload and after a restart, in every tab. The open chat's id is
+Without accounts (FOOTNOTE_AUTH=none) there is one local user, and every chat is theirs: listed
+after a reload and after a restart, in every tab; with logins, each account owns its chats
+(`app.ui.login`). The open chat's id is
 kept in the page's address (`?chat=...`), so a reload reopens it.
 """
 
@@ -16,10 +17,6 @@ CHAT = "fn_chat_id"
 FLASH = "fn_flash"
 UPLOADER = "fn_uploader_round"
 _CHAT_PARAM = "chat"
-
-
-def owner() -> str:
-    return LOCAL_OWNER
 
 
 def current_chat() -> str | None:
