@@ -108,8 +108,9 @@ def _frame(settings: Settings, account: Account | None) -> Frame:
         FLASH.get(kind, st.info)(escape_markdown(message))
     loading = None
     try:
-        answerer = get_answerer(settings, index, chosen.backend, chosen.strict)
-        loading = warm_up(settings, answerer, chosen.backend)
+        answering = settings.model_copy(update=chosen.overrides)  # a connected model
+        answerer = get_answerer(answering, index, chosen.backend, chosen.strict)
+        loading = warm_up(answering, answerer, chosen.backend)
     except ConfigError as exc:
         st.error(f"{exc} Pick another backend under Answer settings.", icon=":material/error:")
         answerer = None

@@ -1,10 +1,10 @@
 """A small OpenAI-compatible HTTP server on 127.0.0.1 for tests of the OpenAI client path.
 
 `/v1/embeddings` returns deterministic bag-of-words vectors; `/v1/chat/completions` streams a
-scripted reply. `mode` makes it misbehave the ways real servers do: "429" and "500" answer with
-that status, "401" rejects the key, "stall" sends nothing for `stall_seconds`, "stall-midway"
-stops after a few tokens, "cut" closes the connection in the middle of the stream. Every request
-is recorded, so tests can count retries.
+scripted reply; `/v1/models` lists `models`. `mode` makes it misbehave the ways real servers
+do: "429" and "500" answer with that status, "401" rejects the key, "stall" sends nothing for
+`stall_seconds`, "stall-midway" stops after a few tokens, "cut" closes the connection in the
+middle of the stream. Every request is recorded, so tests can count retries.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class OpenAICompatibleServer:
     def __init__(self, reply: Reply | None = None) -> None:
         self.requests: list[dict] = []
         self.mode = "ok"
+        self.models = ["test-large", "test-small"]  # what GET /v1/models lists
         self.stall_seconds = 5.0
         self.reply: Reply = reply or (lambda messages: "NOT FOUND")
         self._embedder = HashingEmbedder()
@@ -62,6 +63,18 @@ class OpenAICompatibleServer:
                     self._json(200, server._embeddings(body))
                 elif self.path.endswith("/chat/completions"):
                     self._stream(server.reply(body["messages"]), mode)
+                else:
+                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+
+            def do_GET(self) -> None:  # noqa: N802
+                server.requests.append({"path": self.path, "body": None,
+                                        "authorization": self.headers.get("Authorization")})
+                if server.mode == "401":
+                    self._json(401, {"error": {"message": "Incorrect API key provided"}})
+                elif self.path.endswith("/models"):
+                    self._json(200, {"object": "list", "data": [
+                        {"id": model, "object": "model", "created": 0, "owned_by": "test"}
+                        for model in server.models]})
                 else:
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
 

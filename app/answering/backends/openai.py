@@ -46,33 +46,53 @@ class OpenAIBackend(ChatBackend):
                           use_responses_api=False)
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
-        import openai
-
         started = False
         try:
             for chunk in self._client.stream(messages, max_tokens=max_tokens):
                 if chunk.content:
                     started = True
                     yield str(chunk.content)
-        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
-            raise LLMUnavailable(f"the server rejected the API key ({_status(exc)})") from None
-        except openai.RateLimitError as exc:
-            raise LLMUnavailable(f"rate limit or quota exceeded ({_status(exc)})") from None
-        except openai.APITimeoutError:
-            raise self._cut_or_unavailable(
-                started, f"no answer within {self.settings.openai_timeout:g} s") from None
-        except openai.APIConnectionError as exc:
-            raise self._cut_or_unavailable(started, f"connection failed: {exc}") from None
-        except openai.APIStatusError as exc:
-            raise LLMUnavailable(f"the server failed ({_status(exc)})") from None
-        except openai.APIError as exc:
-            raise self._cut_or_unavailable(started, str(exc)) from None
         except ValueError as exc:  # LangChain: the server closed the stream without a chunk
-            raise self._cut_or_unavailable(started, f"the server sent no answer ({exc})") from None
+            raise _cut_or_unavailable(started, f"the server sent no answer ({exc})") from None
+        except Exception as exc:
+            raise _llm_error(exc, started, self.settings.openai_timeout) from None
 
-    @staticmethod
-    def _cut_or_unavailable(started: bool, reason: str) -> LLMError:
-        return StreamInterrupted(reason) if started else LLMUnavailable(reason)
+
+def list_models(api_key: str | None, base_url: str | None, timeout: float) -> list[str]:
+    """The models a server offers, with one request: how the app checks a key or a server
+    before using it. Raises LLMUnavailable saying what failed, never echoing the key."""
+    import openai
+
+    try:
+        client = openai.OpenAI(api_key=api_key or "not-needed", base_url=base_url or None,
+                               timeout=timeout, max_retries=0)
+        return sorted(model.id for model in client.models.list())
+    except Exception as exc:
+        raise _llm_error(exc, False, timeout) from None
+
+
+def _llm_error(exc: Exception, started: bool, timeout: float) -> LLMError:
+    """An OpenAI client error as LLMUnavailable (nothing arrived yet) or StreamInterrupted;
+    anything that is not an API error is a bug and goes up unchanged."""
+    import openai
+
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return LLMUnavailable(f"the server rejected the API key ({_status(exc)})")
+    if isinstance(exc, openai.RateLimitError):
+        return LLMUnavailable(f"rate limit or quota exceeded ({_status(exc)})")
+    if isinstance(exc, openai.APITimeoutError):
+        return _cut_or_unavailable(started, f"no answer within {timeout:g} s")
+    if isinstance(exc, openai.APIConnectionError):
+        return _cut_or_unavailable(started, f"connection failed: {exc}")
+    if isinstance(exc, openai.APIStatusError):
+        return LLMUnavailable(f"the server failed ({_status(exc)})")
+    if isinstance(exc, openai.APIError):
+        return _cut_or_unavailable(started, str(exc))
+    raise exc
+
+
+def _cut_or_unavailable(started: bool, reason: str) -> LLMError:
+    return StreamInterrupted(reason) if started else LLMUnavailable(reason)
 
 
 def _status(exc: Exception) -> str:
