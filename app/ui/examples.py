@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from vectorstore.index import SourceInfo
 
 SEED_QUESTIONS = {
-    "000_677c1f4643559850.txt": "Who attended the military parade in Khankendi?",
-    "001_2075c0c3ed35ee68.txt": "Which Armenian defence minister tendered his resignation?",
-    "002_0c42eac0a16e4138.txt": "What did Aliyev say about Shusha?",
-    "003_ef07ea4504f32489.txt": "Where did Azerbaijani officials meet Armenian residents of "
-                                "Karabakh?",
+    "000_aliev-parade-in-khankendi.txt": "Who attended the military parade in Khankendi?",
+    "001_azerbaijan-enters-aghdam.txt": "Which Armenian defence minister tendered his resignation?",
+    "002_azerbaijan-takes-shusha.txt": "What did Aliyev say about Shusha?",
+    "003_karabakh-armenians-meet-azerbaijani-officials.txt":
+        "Where did Azerbaijani officials meet Armenian residents of Karabakh?",
 }
 TITLE_CHARS = 70
 

@@ -106,7 +106,7 @@ def test_answer_and_citation_in_the_whole_document(page) -> None:
 
     marker = message.locator("a[href^='#fn-']").first  # the inline [1] jumps to its source card
     preview = marker.get_attribute("title") or ""  # shown on hover, without leaving the answer
-    assert TONOYAN_QUOTE in preview and "001_2075c0c3ed35ee68.txt" in preview, preview
+    assert TONOYAN_QUOTE in preview and "001_azerbaijan-enters-aghdam.txt" in preview, preview
     anchor = marker.get_attribute("href")
     marker.click()
     page.wait_for_function(f"() => location.hash === '{anchor}'")

@@ -13,7 +13,7 @@ from vectorstore.index import SourceInfo
 
 pytestmark = pytest.mark.unit
 
-CITATION = {"n": 1, "source": "001_2075c0c3ed35ee68.txt", "title": "Aghdam handed over",
+CITATION = {"n": 1, "source": "001_azerbaijan-enters-aghdam.txt", "title": "Aghdam handed over",
             "page": None, "start": 769, "end": 2896,
             "quote": "Armenian Defence Minister Davit Tonoyan has tendered his resignation.",
             "quote_start": 1699, "quote_end": 1805}
@@ -32,7 +32,8 @@ def test_export_has_markers_sources_and_quotes() -> None:
     # readable as text: only what can begin Markdown syntax is escaped
     assert "## 1. Who resigned?" in md
     assert "Davit Tonoyan resigned [1]." in md
-    assert "1. **Aghdam handed over** — 001\\_2075c0c3ed35ee68.txt, characters 769–2896" in md
+    assert ("1. **Aghdam handed over** — 001\\_azerbaijan-enters-aghdam.txt, characters "
+            "769–2896") in md
     assert "> “Armenian Defence Minister Davit Tonoyan has tendered his resignation.”" in md
     assert "## Sources cited in this chat" in md and "marked helpful" in md
 
