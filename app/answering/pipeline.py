@@ -270,8 +270,8 @@ class Answerer:
             draft.first_token_ms = rescue.first_token_ms
             what = "was not supported by the sources" if not outcome.checked.not_found else \
                 "did not answer the question"
-            note = f"The answer of {draft.backend.name} {what}; shown instead are the " \
-                "sentences of the sources that answer it."
+            note = f"{draft.backend.name}'s answer {what}; shown instead: the sources' own " \
+                "sentences."
             draft.notice = f"{draft.notice} {note}".strip()
             draft.backend, draft.sources = extractive, rescue.sources
         return outcome

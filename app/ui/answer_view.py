@@ -13,10 +13,18 @@ from app.ui.sources import closest_passages, show_document, source_card
 from vectorstore.chats import Turn
 from vectorstore.index import Index
 
-NOT_FOUND = ("Not found in the documents: no retrieved passage answers this. The closest "
-             "passages are below; try other words, or add a document that covers it.")
-PARTIAL = ("Partial answer: the sources cover only part of the question, or statements that "
-           "could not be checked were left out.")
+# One chip per answer: (label, colour, icon, what it means, on hover).
+STATUS = {
+    "answered": ("Answered from the documents", "green", ":material/check_circle:",
+                 "Every statement below is checked against the source it cites."),
+    "partial": ("Partly answered", "orange", ":material/rule:",
+                "The sources cover only part of the question, or statements that could not "
+                "be checked were left out."),
+    "not_found": ("Not found in the documents", "gray", ":material/search_off:",
+                  "No retrieved passage answers this. The closest passages are below; try "
+                  "other words, or add a document that covers it."),
+}
+NOTICE_CHARS = 140  # a fallback or rescue notice stays one short line
 
 
 def render_question(question: str) -> None:
@@ -29,12 +37,10 @@ def render_answer(turn: Turn, index: Index,
     """Draw a saved answer (also right after it streamed, in place of the draft)."""
     a = turn.answer
     status = a.get("status", "answered")
-    if status == "not_found":
-        st.warning(NOT_FOUND, icon=":material/search_off:")
-    elif status == "partial":
-        st.warning(PARTIAL, icon=":material/rule:")
+    label, color, icon, meaning = STATUS.get(status, STATUS["answered"])
+    st.badge(label, icon=icon, color=color, help=meaning)
     if a.get("notice"):
-        st.info(escape_markdown(a["notice"]), icon=":material/info:")
+        st.caption(f":material/info: {escape_markdown(short_line(a['notice']))}")
     anchor = f"fn-{turn.id}"
     citations: list[dict[str, Any]] = a.get("citations", [])
     st.markdown(answer_markdown(a.get("answer", ""), anchor_prefix=anchor,
@@ -56,6 +62,12 @@ def render_answer(turn: Turn, index: Index,
     key = f"feedback-{turn.id}"
     st.feedback("thumbs", key=key, default=turn.feedback,
                 on_change=lambda: on_feedback(turn.id, st.session_state.get(key)))
+
+
+def short_line(text: str, limit: int = NOTICE_CHARS) -> str:
+    """`text` on one line, cut at a word boundary."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _preview(c: dict[str, Any]) -> str:

@@ -39,13 +39,18 @@ def where(c: dict[str, Any]) -> str:
 
 
 def source_card(index: Index, c: dict[str, Any], key: str, anchor: str | None) -> None:
-    """One cited source under an answer; its button opens the whole document."""
+    """One cited source under an answer: the quote first, the passage around it folded away,
+    and a button that opens the whole document."""
     with st.container(border=True):
         st.markdown(f"**{c['n']}.** {plain_label(c.get('title') or c['source'], 120)}")
         st.caption(escape_markdown(where(c)))
         found = cited_text(index, c)
         if found:
-            st.html(passage_html(found[0], found[1], anchor_id=anchor))
+            text, spans = found
+            st.html(passage_html(text, Spans(spans.quote, spans.quote), anchor_id=anchor))
+            if spans.passage != spans.quote:
+                with st.expander("The passage around it"):
+                    st.html(passage_html(text, spans))
         else:
             st.html(text_html(c.get("quote", "")))
             st.caption(GONE)

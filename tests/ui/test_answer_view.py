@@ -34,13 +34,24 @@ ANSWER = {"question": "Who?", "standalone_question": "Who is he?", "status": "pa
           "timings": {"total_ms": 1234.0}}
 
 
+def test_a_long_notice_is_cut_to_one_line() -> None:
+    from app.ui.answer_view import NOTICE_CHARS, short_line
+
+    notice = "local was unavailable (connection failed:\n" + "a very long reason " * 20 + ")"
+    line = short_line(notice)
+    assert "\n" not in line and len(line) <= NOTICE_CHARS + 1 and line.endswith(" a…")
+    assert short_line("Short and sweet.") == "Short and sweet."
+
+
 def test_partial_notice_interrupted_and_a_removed_document(tmp_path: Path) -> None:
     at = AppTest.from_function(draw, args=(ANSWER, str(tmp_path / "data")), default_timeout=60)
     at.run()
     assert not at.exception
-    assert at.warning[0].value.startswith("Partial answer")
-    assert "HTTP 401" in at.info[0].value and "extractive answered" in at.info[0].value
-    caption = at.caption[0].value
+    assert at.markdown[0].value == ":orange-badge[:material/rule: Partly answered]"  # one chip
+    assert not at.warning and not at.info  # no banners: the notice is one short line
+    assert at.caption[0].value == (":material/info: openai\\:gpt\\-4o\\-mini was unavailable "
+                                   "\\(HTTP 401\\)\\; extractive answered\\.")
+    caption = at.caption[1].value
     assert "answered by extractive" in caption and "1\\.2 s" in caption and "cut off" in caption
     assert "searched for\\: “Who is he\\?”" in caption
     assert "Removed \\[doc\\]\\(javascript\\:x\\)" in " ".join(m.value for m in at.markdown)

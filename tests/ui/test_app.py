@@ -89,7 +89,8 @@ def test_opening_a_citation_shows_the_whole_document_at_the_quote(new_app: NewAp
 
 def test_not_found_is_marked_with_the_closest_passages(new_app: NewApp) -> None:
     at = ask(new_app(), "What is the capital of France?")
-    assert any(w.value.startswith("Not found in the documents") for w in at.warning)
+    assert ":gray-badge[:material/search_off: Not found in the documents]" in [
+        m.value for m in at.markdown]
     assert "**Closest passages**" in texts(at, "markdown")
     assert len([h for h in htmls(at) if 'class="fn-passage"' in h]) == 3
     assert not [b for b in at.button if b.key and b.key.startswith("cite-")]

@@ -229,3 +229,31 @@ def test_a_pdf_citation_opens_its_page_with_the_quote_marked(page, tmp_path: Pat
     quote = dialog.locator("[data-testid='fn-document'] mark")
     quote.wait_for(timeout=30_000)
     assert PEARS in quote.inner_text()
+
+
+def test_phone_width_has_no_sideways_scrolling(browser, server: str) -> None:
+    """At 390 px (a phone): the answer's status is one chip on one line, the sources show the
+    quote first with the file's name in view, and nothing scrolls sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    open_app(page, server, timeout_s=400)
+    ask(page, Q_TONOYAN, timeout_s=240)
+    message = last_message(page)
+    chip = message.locator(".stMarkdownBadge:visible", has_text="Answered from the documents")
+    assert chip.bounding_box()["height"] < 40  # one line, not a five-line banner
+    card = message.locator("[id^='fn-'][id$='-1']")
+    assert TONOYAN_QUOTE in card.locator("mark").inner_text()
+    name = message.get_by_text("001_azerbaijan-enters-aghdam.txt", exact=False).first
+    box = name.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + min(box["width"], 200) <= 390
+    overflow = page.evaluate("""() => [document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+        [...document.querySelectorAll('[data-testid="stMain"] *')]
+          .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                       && getComputedStyle(e).position !== 'fixed')
+          .slice(0, 5).map(e => e.tagName + '.' + e.className)]""")
+    assert overflow[0] <= overflow[1], overflow
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+    context.close()
