@@ -135,3 +135,23 @@ def test_two_accounts_see_only_their_own_chats_and_only_admins_manage(server, br
     ana_context.close()
     ben_context.close()
 
+
+
+def test_a_login_and_its_chats_outlive_a_server_restart(browser, tmp_path) -> None:
+    env = app_env(tmp_path / "data", embeddings="local", llm="extractive") | {
+        "FOOTNOTE_AUTH": "password"}
+    assert run_cli("users", "add", "cai", "--password-stdin", env=env,
+                   input_text=PASSWORD + "\n").returncode == 0
+    context = browser.new_context()
+    page = context.new_page()
+    with streamlit_server(env, tmp_path / "first.log", footnote_serve=True) as url:
+        log_in(page, url, "cai")
+        ask(page, "Who took control of Shusha?", timeout_s=240)
+    with streamlit_server(env, tmp_path / "second.log", footnote_serve=True) as url:
+        open_app(page, url, timeout_s=300)  # no login page: the signed cookie still holds
+        sidebar = page.locator("[data-testid='stSidebar']")
+        expect(sidebar.get_by_role("button", name="Who took control of Shusha?")).to_be_visible()
+        assert sidebar.get_by_text("cai").is_visible()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "after-restart.png"), full_page=True)
+    context.close()
