@@ -254,7 +254,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from app.evaluation.drafting import draft_questions
+    from app.evaluation.drafting import DRAFTED, draft_questions
     from app.evaluation.evaluate import evaluate, report_folder
     from app.evaluation.questions import load_questions
     from app.evaluation.report import table
@@ -270,7 +270,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         if not questions:
             raise FootnoteError("No question could be drafted from the indexed documents "
                                 "(it needs sentences stating a name, a year or a count).")
-        source = f"{len(questions)} drafted from the indexed documents (seed {args.seed})"
+        source = f"{len(questions)} {DRAFTED} (seed {args.seed})"
     folder = args.out or report_folder(settings.data_dir)
     with counting_bar(not args.json and sys.stderr.isatty(), "question", "evaluating") as bar:
         outcome = evaluate(answerer, questions, folder, source, k=args.k, progress=bar)

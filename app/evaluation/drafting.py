@@ -21,6 +21,7 @@ from app.evaluation.questions import Question
 from common.text import sentence_spans
 from vectorstore.index import Index
 
+DRAFTED = "drafted from the indexed documents"  # how an evaluation names its question source
 MIN_WORDS, MAX_WORDS = 8, 40
 MIN_CLAUSE_WORDS = 6
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an) $", re.IGNORECASE)

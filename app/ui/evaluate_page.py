@@ -13,7 +13,7 @@ from collections.abc import Callable
 import streamlit as st  # noqa: TID251
 
 from app.answering.backends.factory import resolve_choice
-from app.evaluation.drafting import draft_questions
+from app.evaluation.drafting import DRAFTED, draft_questions
 from app.evaluation.evaluate import evaluate, report_folder
 from app.evaluation.questions import Question, QuestionSetError
 from app.safe_text import escape_markdown
@@ -89,7 +89,7 @@ def _drafted(frame: Frame, n: int, seed: int) -> tuple[list[Question], str]:
         raise FootnoteError("No question could be drafted from the indexed documents: drafting "
                             "needs sentences that state a name, a year or a count. Upload a "
                             "question file instead.")
-    return questions, f"{len(questions)} drafted from the indexed documents (seed {seed})"
+    return questions, f"{len(questions)} {DRAFTED} (seed {seed})"
 
 
 def _run(frame: Frame, load: Questions) -> None:

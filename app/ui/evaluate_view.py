@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st  # noqa: TID251
 
+from app.evaluation.drafting import DRAFTED
 from app.evaluation.evaluate import Outcome
 from app.evaluation.report import CHART_BARS, figure, worst
 from app.evaluation.runner import Scored
@@ -22,6 +23,9 @@ WORST_SHOWN = 5
 DOWNLOADS = [("report.md", "text/markdown"), ("questions.jsonl", "application/jsonl"),
              ("results.jsonl", "application/jsonl")]
 _NOT_COUNTED = "n/a: nothing in this question set to count it on"
+EASY = (":material/warning: Drafted questions reuse the documents' own words, so these scores run "
+        "high: a check of the pipeline, not of hard questions. For a real measure, rephrase "
+        "questions.jsonl and upload it.")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ def show_outcome(run: EvalRun) -> None:
     st.caption(escape_markdown(
         f"Questions: {run.source}. Backend {run.backend}, k = {run.k}, strict "
         f"{'on' if run.strict else 'off'}; answers given by {_answered_by(summary)}."))
+    if DRAFTED in run.source:
+        st.caption(EASY)
     _figures(summary)
     if run.outcome.chart.is_file():
         st.image(str(run.outcome.chart), caption="The figures on a 0–1 scale (n/a left out)")

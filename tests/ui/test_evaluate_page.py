@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251
 
 from app.ui.evaluate_page import DRAFT, LAST
+from app.ui.evaluate_view import EASY
 from common.config import load_settings
 from vectorstore.index import Index
 
@@ -120,6 +121,7 @@ def test_drafted_questions_are_evaluated(new_app: NewApp) -> None:
     assert figures["recall@20"] != "n/a" and figures["latency p50"].endswith(" ms")
     assert len(at.image) == 1 and len(report_downloads(at)) == 3
     assert "5 drafted from the indexed documents" in at.session_state[LAST].source
+    assert EASY in [c.value for c in at.caption]  # high scores on easy questions, said so
 
 
 def test_an_empty_index_shows_a_hint_instead_of_the_controls(new_app: NewApp) -> None:
