@@ -158,6 +158,9 @@ def test_removing_everything_does_not_bring_the_seeds_back(new_app: NewApp) -> N
     at = new_app()
     assert Index(load_settings()).is_empty() and not at.status
     assert at.chat_input[0].disabled is False
+    # no example question to click that could not be answered; a hint instead
+    assert not [b for b in at.button if b.key and b.key.startswith("example-")]
+    assert any("Nothing is indexed yet" in i.value for i in at.info)
     at.button(key="fn_reseed").click().run()
     assert len(Index(load_settings()).sources()) == 5
 
