@@ -5,6 +5,7 @@ cited sentence back."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 SOURCE_BLOCK = re.compile(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', re.S)
 _QUESTION = re.compile(r"\nQuestion: (.+)\Z", re.S)  # the end of prompts/answer.md
@@ -39,3 +40,15 @@ def cite(sentence: str, n: int) -> str:
     if end is None:
         return f"{sentence} [{n}]"
     return f"{sentence[:end.start()]} [{n}]{sentence[end.start():]}"
+
+
+def citing(needle: str, claim: str) -> Callable[[list[dict]], str]:
+    """A scripted model that writes `claim` citing the source holding `needle`, else
+    NOT FOUND."""
+    def reply(messages: list[dict]) -> str:
+        for n, body in source_blocks(messages[-1]["content"]):
+            if needle in body:
+                return cite(claim, n)
+        return "NOT FOUND"
+
+    return reply

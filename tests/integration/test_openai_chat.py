@@ -15,7 +15,7 @@ from app.answering.types import Token
 from ingest.sync import Indexer
 from tests.conftest import SEEDS
 from tests.helpers.openai_server import OpenAICompatibleServer
-from tests.helpers.prompt import source_blocks
+from tests.helpers.prompt import citing
 from tests.helpers.servers import free_port, running
 from vectorstore.index import Index
 
@@ -23,13 +23,6 @@ pytestmark = pytest.mark.integration
 
 TONOYAN = "Armenian Defence Minister Davit Tonoyan has tendered his resignation"
 QUESTION = "Which Armenian defence minister resigned?"
-
-
-def _cite_tonoyan(messages: list[dict]) -> str:
-    for n, body in source_blocks(messages[-1]["content"]):
-        if TONOYAN in body:
-            return f"{TONOYAN}, the Aravot daily reported on Friday [{n}]."
-    return "NOT FOUND"
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +37,8 @@ def seeds_index(tmp_path_factory, local_embedder):
 
 @pytest.fixture
 def server():
-    with OpenAICompatibleServer(_cite_tonoyan) as running:
+    reply = citing(TONOYAN, f"{TONOYAN}, the Aravot daily reported on Friday.")
+    with OpenAICompatibleServer(reply) as running:
         yield running
 
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251
 
 from tests.helpers.openai_server import OpenAICompatibleServer
-from tests.helpers.prompt import source_blocks
+from tests.helpers.prompt import citing
 
 pytestmark = pytest.mark.integration
 
@@ -19,16 +19,9 @@ TONOYAN = "Armenian Defence Minister Davit Tonoyan has tendered his resignation"
 KEY = "sk-test-5f1c9a0b7d3e4c21"
 
 
-def _cite_tonoyan(messages: list[dict]) -> str:
-    for n, body in source_blocks(messages[-1]["content"]):
-        if TONOYAN in body:
-            return f"{TONOYAN} [{n}]."
-    return "NOT FOUND"
-
-
 @pytest.fixture
 def server() -> Iterator[OpenAICompatibleServer]:
-    with OpenAICompatibleServer(_cite_tonoyan) as running:
+    with OpenAICompatibleServer(citing(TONOYAN, f"{TONOYAN}.")) as running:
         yield running
 
 
