@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -32,7 +33,6 @@ MAX_WAIT_S = 300.0
 MIN_PASSWORD = 8
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("an unknown name takes as long as a known one")
 
 
 class LoginRefused(FootnoteError):
@@ -93,7 +93,7 @@ class Accounts:
             raise LoginRefused(f"Too many failed attempts; try again in {wait:.0f} s.")
         user = self.store.user(name)
         try:
-            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+            _hasher.verify(user.password_hash if user else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             user = None
         if user is None:
@@ -122,6 +122,13 @@ class Accounts:
         if user is None or data.get("s") != _stamp(user):
             return None
         return Account(user.name, user.role)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the name is unknown: the same work as for a known one. Made on
+    first use, not at import (hashing takes a tenth of a second)."""
+    return _hasher.hash("an unknown name takes as long as a known one")
 
 
 def _hash(password: str) -> str:
