@@ -20,6 +20,7 @@ from app.ui import session
 from app.ui.answer_view import render_answer, render_question
 from app.ui.examples import example_questions
 from app.ui.record import answer_record, history_pairs
+from app.ui.script import scroll_last_message_into_view
 from common.errors import FootnoteError
 from vectorstore.chats import ChatStore, Turn
 from vectorstore.index import Index
@@ -104,6 +105,7 @@ def ask(ctx: ChatContext, question: str, turns: list[Turn]) -> None:
             session.open_chat(chat_id)
         turn = ctx.store.add_turn(ctx.owner, chat_id, question, answer_record(answer))
         render_answer(turn, ctx.index, _feedback_saver(ctx))
+        scroll_last_message_into_view()
 
 
 def _stream(ctx: ChatContext, question: str, history: list[tuple[str, str]],

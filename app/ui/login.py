@@ -16,6 +16,7 @@ import streamlit as st  # noqa: TID251
 from app.accounts import Account, Accounts, LoginRefused
 from app.safe_text import escape_markdown
 from app.ui.resources import get_accounts
+from app.ui.script import run_script
 from common.config import Settings
 
 COOKIE = "footnote_session"
@@ -89,4 +90,4 @@ def _write_cookie(settings: Settings) -> None:
     script = ("const app = window.parent; app.document.cookie = "
               f"{cookie} + (app.location.protocol === 'https:' ? '; Secure' : '');")
     with st.sidebar:
-        st.iframe(f"<script>{script}</script>", height=1)
+        run_script(script)

@@ -257,3 +257,20 @@ def test_phone_width_has_no_sideways_scrolling(browser, server: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
     context.close()
+
+
+def test_the_answer_stays_in_view_after_it_is_checked(browser, server: str) -> None:
+    """Streaming scrolls down with the draft; the checked answer, drawn with its sources under
+    it (taller than this short window), is brought back into view at its start."""
+    context = browser.new_context(viewport={"width": 1280, "height": 560})
+    page = context.new_page()
+    open_app(page, server, timeout_s=400)
+    ask(page, Q_TONOYAN, timeout_s=240)
+    page.wait_for_timeout(1000)
+    message = last_message(page)
+    chip = message.locator(".stMarkdownBadge:visible").first
+    box = chip.bounding_box()  # was 152 px above the window before the scroll back
+    assert box and 0 <= box["y"] < 560 * 0.5, box
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "answer-in-view.png"))
+    context.close()
