@@ -46,12 +46,15 @@ def render_answer(turn: Turn, index: Index,
     st.markdown(answer_markdown(a.get("answer", ""), anchor_prefix=anchor,
                                 span=a.get("answer_span"),
                                 previews={c["n"]: _preview(c) for c in citations}))
-    if citations:
+    if citations:  # [n]: a tap or click shows what it rests on, in place; then the document
         with st.container(horizontal=True, gap="small"):
             for c in citations:
-                if st.button(f"[{c['n']}]", key=f"cite-{turn.id}-{c['n']}",
-                             help=escape_markdown(_preview(c))):
-                    show_document(index, c)
+                with st.popover(f"[{c['n']}]"):
+                    st.markdown(f"“{escape_markdown(' '.join(c.get('quote', '').split()))}”")
+                    st.caption(escape_markdown(_where_cited(c)))
+                    if st.button("Open the document", key=f"cite-{turn.id}-{c['n']}",
+                                 icon=":material/article:"):
+                        show_document(index, c)
     st.caption(_how(a))
     if citations:
         st.markdown("**Sources**")
@@ -70,12 +73,16 @@ def short_line(text: str, limit: int = NOTICE_CHARS) -> str:
     return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
+def _where_cited(c: dict[str, Any]) -> str:
+    """The document's title, file and page."""
+    page = f", page {c['page']}" if c.get("page") else ""
+    return f"{c.get('title') or c['source']} ({c['source']}{page})"
+
+
 def _preview(c: dict[str, Any]) -> str:
     """What a marker rests on, for a glance without leaving the answer: the quote, then the
     document's title and page."""
-    page = f", page {c['page']}" if c.get("page") else ""
-    quote = " ".join(c.get("quote", "").split())
-    return f"“{quote}” — {c.get('title') or c['source']} ({c['source']}{page})"
+    return f"“{' '.join(c.get('quote', '').split())}” — {_where_cited(c)}"
 
 
 def _how(a: dict[str, Any]) -> str:

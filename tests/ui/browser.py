@@ -180,6 +180,17 @@ def new_chat(page, timeout_s: float = 60) -> None:
     page.wait_for_selector(READY, timeout=timeout_s * 1000)
 
 
+def open_citation(page, marker) -> str:
+    """Tap a citation's [n] under an answer, read its preview, open the document from it;
+    returns the preview's text."""
+    marker.click()
+    preview = page.locator("[data-testid='stPopoverBody']:visible")
+    text = preview.inner_text()
+    preview.get_by_role("button", name="Open the document").click()
+    page.get_by_role("dialog", name="Source document").wait_for()
+    return text
+
+
 def last_message(page):
     return page.locator(MESSAGE).last
 

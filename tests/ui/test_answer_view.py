@@ -51,7 +51,7 @@ def test_partial_notice_interrupted_and_a_removed_document(tmp_path: Path) -> No
     assert not at.warning and not at.info  # no banners: the notice is one short line
     assert at.caption[0].value == (":material/info: openai\\:gpt\\-4o\\-mini was unavailable "
                                    "\\(HTTP 401\\)\\; extractive answered\\.")
-    caption = at.caption[1].value
+    caption = next(c.value for c in at.caption if c.value.startswith("answered by"))
     assert "answered by extractive" in caption and "1\\.2 s" in caption and "cut off" in caption
     assert "searched for\\: “Who is he\\?”" in caption
     assert "Removed \\[doc\\]\\(javascript\\:x\\)" in " ".join(m.value for m in at.markdown)

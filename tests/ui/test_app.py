@@ -70,7 +70,12 @@ def test_answer_streams_with_steps_citations_and_sources(new_app: NewApp) -> Non
     card = next(h for h in htmls(at) if 'id="fn-1-1"' in h)
     assert f'<mark class="fn-quote">{TONOYAN_QUOTE}' in card
     assert any("001\\_azerbaijan\\-enters\\-aghdam\\.txt" in c.value for c in assistant.caption)
-    assert [b.label for b in assistant.button if b.key.startswith("cite-")] == ["[1]"]
+    # [1] under the answer: a tap shows the quote, title and file in place, then opens
+    [marker] = assistant.get("popover")
+    assert marker.proto.popover.label == "[1]"
+    assert TONOYAN_QUOTE in marker.markdown[0].value.replace("\\", "")
+    assert "001\\_azerbaijan\\-enters\\-aghdam\\.txt" in marker.caption[0].value
+    assert [b.label for b in marker.button] == ["Open the document"]
 
 
 def test_opening_a_citation_shows_the_whole_document_at_the_quote(new_app: NewApp) -> None:

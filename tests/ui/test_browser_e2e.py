@@ -21,6 +21,7 @@ from tests.ui.browser import (
     chromium,
     last_message,
     open_app,
+    open_citation,
     streamlit_server,
     upload,
 )
@@ -114,8 +115,9 @@ def test_answer_and_citation_in_the_whole_document(page) -> None:
     assert TONOYAN_QUOTE in card.locator("mark").inner_text()
     card.wait_for(state="visible")
 
-    message.get_by_role("button", name="[1]").click()
-    dialog = page.get_by_role("dialog")
+    preview = open_citation(page, message.get_by_role("button", name="[1]"))
+    assert TONOYAN_QUOTE in preview and "001_azerbaijan-enters-aghdam.txt" in preview
+    dialog = page.get_by_role("dialog", name="Source document")
     quote = dialog.locator("[data-testid='fn-document'] mark")
     quote.wait_for(timeout=60_000)
     assert TONOYAN_QUOTE in quote.inner_text()
@@ -150,13 +152,16 @@ def test_hostile_documents_never_run_or_load_anything(page) -> None:
     assert_nothing_ran(page)  # ...never run
     buttons = page.locator("[data-testid='stChatMessage'] button:visible", has_text="[")
     for i in range(buttons.count()):
-        buttons.nth(i).click()
-        page.get_by_role("dialog").locator("[data-testid='fn-document']").wait_for()
+        open_citation(page, buttons.nth(i))
+        assert_nothing_ran(page)
+        document = page.get_by_role("dialog", name="Source document")
+        document.locator("[data-testid='fn-document']").wait_for()
         assert_nothing_ran(page)
         if i == 0:
             page.screenshot(path=str(ARTIFACTS / "hostile-source.png"))
-        page.keyboard.press("Escape")
-        page.get_by_role("dialog").wait_for(state="detached")
+        document.get_by_role("button", name="Close").click()
+        document.wait_for(state="detached")
+        page.keyboard.press("Escape")  # and the preview
     assert buttons.count() >= 2
     page.screenshot(path=str(ARTIFACTS / "hostile-answers.png"), full_page=True)
     assert_nothing_ran(page)
@@ -200,8 +205,8 @@ def test_a_pdf_citation_opens_its_page_with_the_quote_marked(page, tmp_path: Pat
     preview = marker.get_attribute("title") or ""
     assert PEARS in preview and "page 2" in preview, preview  # page 2, where the quote is
     n = marker.inner_text().strip("[] ")
-    message.get_by_role("button", name=f"[{n}]").click()
-    dialog = page.get_by_role("dialog")
+    open_citation(page, message.get_by_role("button", name=f"[{n}]"))
+    dialog = page.get_by_role("dialog", name="Source document")
     sheet = dialog.locator("[data-testid='fn-pdf-page']")
     boxes = sheet.locator("[data-testid='fn-pdf-box']")
     boxes.first.wait_for(timeout=60_000)
@@ -256,6 +261,13 @@ def test_phone_width_has_no_sideways_scrolling(browser, server: str) -> None:
     assert overflow[0] <= overflow[1], overflow
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+    message.get_by_role("button", name="[1]").tap()  # the quote, in place, without a dialog
+    preview = page.locator("[data-testid='stPopoverBody']:visible")
+    assert TONOYAN_QUOTE in preview.inner_text()
+    assert page.get_by_role("dialog", name="Source document").count() == 0
+    shown = preview.bounding_box()
+    assert shown and shown["x"] >= 0 and shown["x"] + shown["width"] <= 391
+    page.screenshot(path=str(ARTIFACTS / "phone-preview.png"))
     context.close()
 
 
