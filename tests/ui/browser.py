@@ -183,6 +183,7 @@ def new_chat(page, timeout_s: float = 60) -> None:
 def open_citation(page, marker) -> str:
     """Tap a citation's [n] under an answer, read its preview, open the document from it;
     returns the preview's text."""
+    marker.evaluate("e => e.scrollIntoView({block: 'center'})")  # room for the preview below
     marker.click()
     preview = page.locator("[data-testid='stPopoverBody']:visible")
     text = preview.inner_text()
