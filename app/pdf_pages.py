@@ -35,11 +35,6 @@ class RenderedPage:
     boxes: tuple[Box, ...]  # the quote's, in pixels of the image; empty when not found
 
 
-def page_count(data: bytes) -> int:
-    with _open(data) as pdf:
-        return len(pdf)
-
-
 def render_page(data: bytes, page: int, quote: str = "") -> RenderedPage:
     """Page `page` (1-based, clamped to the document) as PNG, with the quote's boxes."""
     with _open(data) as pdf:

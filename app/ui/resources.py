@@ -88,10 +88,16 @@ def _store(key: str, _settings: Settings) -> ChatStore:
     return make_chat_store(_settings)
 
 
-def get_store(settings: Settings) -> ChatStore:
-    """One chat store per database (the key holds the URL: it stays in this process's memory)."""
+def _database(settings: Settings) -> str:
+    """Which database the settings name, as a cache key (it holds the URL, which stays in this
+    process's memory)."""
     url = settings.database_url
-    return _store(url.get_secret_value() if url else str(settings.data_dir.resolve()), settings)
+    return url.get_secret_value() if url else str(settings.data_dir.resolve())
+
+
+def get_store(settings: Settings) -> ChatStore:
+    """One chat store per database."""
+    return _store(_database(settings), settings)
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,7 +107,5 @@ def _accounts(key: str, _settings: Settings) -> Accounts:
 
 def get_accounts(settings: Settings) -> Accounts:
     """One account manager per database and signing settings."""
-    url = settings.database_url
-    return _accounts(f"{url.get_secret_value() if url else settings.data_dir.resolve()}|"
-                     f"{settings.secret_key.get_secret_value() if settings.secret_key else ''}|"
-                     f"{settings.session_hours}", settings)
+    key = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    return _accounts(f"{_database(settings)}|{key}|{settings.session_hours}", settings)
