@@ -181,7 +181,7 @@ class SupportChecker:
         sentences = [_sentence(passage, a, b) for a, b in sentence_spans(passage)]
         if not sentences or is_fragment(claim):
             return Verdict(False, (0, 0), 0.0, reason="fragment" if sentences else "empty")
-        return self._judge(_Claim.of(claim), sentences, topic, _close_enough)
+        return self._judge(_Claim.of(claim), sentences, topic, _close_enough, passage)
 
     def check_quoted(self, claim: str, passage: str, quotes: Sequence[str],
                      topic: str = "") -> Verdict:
@@ -200,16 +200,14 @@ class SupportChecker:
         quoted = [s for s in sentences if any(a < s.end and s.start < b for a, b in spans)]
         if len(quoted) > MAX_EVIDENCE_SENTENCES:
             return Verdict(False, (0, 0), 0.0, reason="quote too long")
-        return self._judge(_Claim.of(claim), quoted, topic, _quoted_close_enough,
-                           named_before=passage[:max(s.end for s in quoted)])
+        return self._judge(_Claim.of(claim), quoted, topic, _quoted_close_enough, passage)
 
     def _judge(self, claim: _Claim, sentences: list[_Sentence], topic: str,
-               close_enough: Callable[[int, int, float], bool],
-               named_before: str | None = None) -> Verdict:
+               close_enough: Callable[[int, int, float], bool], passage: str) -> Verdict:
         """Every fact of the claim in the evidence the window takes from `sentences`, nothing
         flipped, and its meaning `close_enough` (uncovered words, words wanted, cosine). A claim
-        that points back must find what the question names in the evidence, or, where given,
-        in `named_before` (the passage up to the quoted sentences: what "it" refers to)."""
+        that points back must find what the question names in the passage up to the evidence
+        (what "it" refers to: "Its keeper wrote..." after "The lantern of Velmora...")."""
         window, primary = self._window(claim.text, claim.wanted, claim.name_words,
                                        claim.facts.numbers, sentences)
         evidence = " ".join(s.text for s in window)
@@ -223,7 +221,7 @@ class SupportChecker:
         if not all(name_found(run, vocabulary) for run in claim.facts.names):
             return Verdict(False, span, 0.0, reason="name")
         topic_names = facts(topic).names if topic and _refers_back(claim.text) else ()
-        named = Vocabulary.of(named_before) if named_before is not None else vocabulary
+        named = Vocabulary.of(passage[:span[1]])
         if topic_names and (not any(name_found(run, named) for run in topic_names)
                             or _names_another(claim.text, primary.text, topic_names)):
             return Verdict(False, span, 0.0, reason="topic")

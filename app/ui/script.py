@@ -12,9 +12,28 @@ def run_script(code: str) -> None:
     st.iframe(f"<script>{code}</script>", height=1)
 
 
+# Waits until the last message has kept its size and place for three checks 100 ms apart (the
+# sources under the answer, its buttons, a slow machine), then scrolls once; gives up waiting
+# after 5 s. `__fnScrolls` counts the scrolls done, so a browser test waits for this one before
+# it taps anything on the page.
+_SCROLL_WHEN_SETTLED = """
+const app = window.parent;
+let seen = "", steady = 0, checks = 0;
+const tick = () => {
+  const all = app.document.querySelectorAll('[data-testid="stChatMessage"]');
+  const last = all[all.length - 1];
+  const now = last ? `${last.offsetTop}:${last.offsetHeight}` : "";
+  steady = now === seen ? steady + 1 : 0;
+  seen = now;
+  if (steady < 3 && ++checks < 50) { setTimeout(tick, 100); return; }
+  if (last) last.scrollIntoView({block: "start"});
+  app.__fnScrolls = (app.__fnScrolls || 0) + 1;
+};
+tick();
+"""
+
+
 def scroll_last_message_into_view() -> None:
     """Streaming follows the draft down the page; the checked answer, drawn with its sources
     below it, is brought back to where it starts."""
-    run_script("setTimeout(() => { const all = window.parent.document.querySelectorAll("
-               "'[data-testid=\"stChatMessage\"]'); const last = all[all.length - 1]; "
-               "if (last) last.scrollIntoView({block: 'start'}); }, 200);")
+    run_script(_SCROLL_WHEN_SETTLED)

@@ -150,6 +150,7 @@ def ask(page, question: str, timeout_s: float = 180) -> Timing:
     box.fill(question)
     page.wait_for_selector(READY)
     page.evaluate(f"window.__fnMessagesBefore = {page.locator(MESSAGE).count()}")
+    scrolls = page.evaluate("window.__fnScrolls || 0")
     page.evaluate(_OBSERVER, question)
     box.press("Enter")
     try:
@@ -166,6 +167,10 @@ def ask(page, question: str, timeout_s: float = 180) -> Timing:
                 .slice(-2).map(m => m.innerText.slice(0, 300))})""")
         raise AssertionError(f"no answer to {question!r} within {timeout_s} s: {state}") from exc
     page.wait_for_selector(READY, timeout=timeout_s * 1000)
+    # The app scrolls the checked answer into view from a frame that may load a moment later:
+    # wait for it, or it moves the page under the test's next tap.
+    page.wait_for_function(f"() => (window.__fnScrolls || 0) > {scrolls}",
+                           timeout=timeout_s * 1000)
     t = page.evaluate("window.__fnTiming")
     return Timing(first_token_s=(t["first"] - t["t0"]) / 1000,
                   answer_s=(t["done"] - t["t0"]) / 1000)

@@ -147,6 +147,7 @@ def test_hostile_documents_never_run_or_load_anything(page) -> None:
     assert_nothing_ran(page)
     ask(page, "What colour does the quartz lantern of Velmora glow at dusk?", timeout_s=240)
     ask(page, "When was the lantern of Velmora lit by the guild of glassmakers?", timeout_s=240)
+    assert "1821" in last_message(page).inner_text()  # answered through the markup around it
     shown = " ".join(page.locator("[data-testid='stChatMessage']").all_inner_texts())
     assert "onerror=window.__pwned=1" in shown  # shown as text...
     assert_nothing_ran(page)  # ...never run

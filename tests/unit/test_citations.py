@@ -98,3 +98,15 @@ def test_a_lone_possessive_in_the_evidence_does_not_break_the_check(scorer) -> N
     evidence = "The prize went to Jones ’s team in 1998 after a long vote."
     checked = check("The prize went to Jones's team in 1998 [1].", sources(evidence), scorer)
     assert not checked.dropped
+
+
+def test_a_claim_pointing_back_finds_what_it_names_in_the_sentences_before(scorer) -> None:
+    # "Its keeper ..." names the lantern of Velmora only through the sentence before it: asked
+    # about Velmora, the extractive answer's own sentence was refused as off topic.
+    passage = ("The quartz lantern of Velmora glows blue at dusk. "
+               "Its keeper wrote the lantern was lit in 1821 by the guild of glassmakers.")
+    claim = "Its keeper wrote the lantern was lit in 1821 by the guild of glassmakers."
+    question = "When was the lantern of Velmora lit by the guild of glassmakers?"
+    assert scorer.check(claim, passage, question).supported
+    elsewhere = "Its keeper wrote the lantern was lit in 1821 by the guild of glassmakers."
+    assert scorer.check(claim, elsewhere, question).reason == "topic"  # Velmora named nowhere
