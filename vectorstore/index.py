@@ -55,7 +55,7 @@ class Index:
 
     @cached_property
     def store(self) -> ChunkStore:
-        return ChromaStore(self.settings, self.embedder.name, self.embedder.dim,
+        return ChromaStore(self.settings, self.embedder,
                            self._catalog.catalog_id, self._catalog.description)
 
     def close(self) -> None:

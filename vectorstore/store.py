@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 from common.config import Settings
 from common.errors import EmbedderMismatchError, ForeignCollectionError, StoreError
+from vectorstore.embeddings import Embedder
+from vectorstore.onnx_model import MIN_COSINE
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -49,11 +51,12 @@ class ChromaStore:
     """One Chroma collection of chunk vectors, tagged with the embedder that made them and the
     catalog that owns them."""
 
-    def __init__(self, settings: Settings, embedder_name: str, dim: int,
+    def __init__(self, settings: Settings, embedder: Embedder,
                  owner: str, owner_description: str) -> None:
         self.settings = settings
-        self.embedder_name = embedder_name
-        self.dim = dim
+        self.embedder = embedder
+        self.embedder_name = embedder.name
+        self.dim = embedder.dim
         self.owner = owner
         self.owner_description = owner_description
 
@@ -86,8 +89,16 @@ class ChromaStore:
             name=self.settings.collection,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": self.embedder_name, "dim": self.dim, "catalog": self.owner},
+            metadata={"embedder": self.embedder_name, "dim": self.dim, "catalog": self.owner,
+                      **self._runtime()},
         )
+
+    def _runtime(self) -> dict[str, Any]:
+        """What ran the model and how close its vectors are to the reference runtime's, so
+        another runtime of the same model may search the collection only where both are close."""
+        if not self.embedder.runtime:
+            return {}
+        return {"runtime": self.embedder.runtime, "min_cosine": self.embedder.min_cosine}
 
     @cached_property
     def collection(self):
@@ -100,6 +111,15 @@ class ChromaStore:
                 f"FOOTNOTE_EMBEDDINGS now selects {self.embedder_name!r} ({self.dim}). Switch the "
                 "setting back, or rebuild the index with: footnote ingest --reindex PATH..."
             )
+        built_by = meta.get("runtime") or "torch"  # collections made before ONNX: PyTorch's
+        if self.embedder.runtime and built_by != self.embedder.runtime:
+            bound = min(float(meta.get("min_cosine", 1.0)), self.embedder.min_cosine)
+            if bound < MIN_COSINE:
+                raise EmbedderMismatchError(
+                    f"The index at {self.location} was built by {built_by}, whose vectors are "
+                    f"only {bound:.4f} close to {self.embedder.runtime}'s (at least {MIN_COSINE} "
+                    f"needed). Set FOOTNOTE_EMBEDDING_RUNTIME={built_by}, or rebuild the index "
+                    "with: footnote ingest --reindex PATH...")
         return collection
 
     def claim(self) -> None:
