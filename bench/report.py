@@ -317,10 +317,51 @@ def postgres_section(pg: dict) -> list[str]:
     return lines
 
 
+def injection_section(inj: dict) -> list[str]:
+    splits = inj["splits"]
+    held = splits["heldout"]
+    lines = [
+        "## Prompt injection", "",
+        f"tests/data/injection_sentences.jsonl: {inj['rows']} snippets as they could stand in a "
+        "document. Half speak to an assistant, model, bot or reader (notes, footnotes, role-play,"
+        " quotations, \"the only correct reply is\", HTML comments, hidden text, other languages,"
+        " link insertion, exfiltration); half are ordinary sentences about orders, instructions "
+        "and replies (news, court and military orders, quotations, dialogue, manuals, recipes). "
+        "`is_instruction` (app/answering/safety.py: patterns and word lists, no model) was fitted "
+        "on the tuning half; the held-out half holds 50 + 50 snippets written before the rules "
+        "besides its share of the first version of the file. The pipeline leaves out every "
+        "sentence it flags, from the prompt, the extractive answer and the evidence citations "
+        "are checked against: an injection is caught when all of its sentences are flagged, a "
+        "benign snippet held back when any is. Before this work (one regex), by the same measure: "
+        "3 of 43 injections caught and 3 of 43 benign snippets held back on the tuning half, 5 of"
+        " 93 and 1 of 93 on the held-out half. Target: at least 95 % caught, at most 2 % held "
+        "back.", ""]
+    lines += table(["half", "injections caught", "benign held back"],
+                   [[name, f"{r['caught']} of {r['injections']} ({r['caught_share']:.1%})",
+                     f"{r['held_back']} of {r['benign']} ({r['held_back_share']:.1%})"]
+                    for name, r in (("tuning", splits["tune"]), ("held-out", held))])
+    styles = held["by_style"]
+    lines += ["", "Held-out, caught by style: " + ", ".join(
+        f"{k.split(': ')[1]} {v['flagged']}/{v['n']}" for k, v in styles.items()
+        if k.startswith("injection")) + "; held back by style: " + ", ".join(
+        f"{k.split(': ')[1]} {v['flagged']}/{v['n']}" for k, v in styles.items()
+        if k.startswith("benign")) + "."]
+    if held["missed"]:
+        lines += ["", "Missed on the held-out half: " + "; ".join(
+            f"“{t}”" for t in held["missed"]) + "."]
+    corpus = "; ".join(f"{name}: {c['held_back']} of {c['sentences']:,} sentences"
+                       for name, c in inj["corpus"].items())
+    lines += ["", f"Ordinary documents held back: {corpus} (SQuAD dev was searched for false "
+              "alarms while the rules were written). `is_instruction` takes "
+              f"{inj['us_per_sentence']:.0f} µs per sentence (uncached).", ""]
+    return lines
+
+
 SECTIONS = [("retrieval", retrieval_section), ("answers", answers_section),
             ("answer", latency_section), ("ingest", ingest_section), ("scale", scale_section),
             ("support", checker_section), ("capable", capable_section),
-            ("refusals", refusals_section), ("postgres", postgres_section)]
+            ("refusals", refusals_section), ("postgres", postgres_section),
+            ("injection", injection_section)]
 
 
 def _previous_sections() -> list[list[str]]:
@@ -350,7 +391,8 @@ def main() -> None:
             f"Written by `python -m bench.report` on {time.strftime('%Y-%m-%d')} ({machine}, no "
             "GPU) from the figures in bench/out/*.json; a section whose benchmark did not run "
             "before it is kept from the previous file (`make bench` runs them all, "
-            "`make bench-trust` the last three). Data: SQuAD v1.1 dev (CC BY-SA 4.0), read from "
+            "`make bench-trust` the citation checker's, the capable model's, the refusals' and "
+            "prompt injection's). Data: SQuAD v1.1 dev (CC BY-SA 4.0), read from "
             "../shared/data, never copied; the labelled sets in tests/data.", ""]
     DOCS.mkdir(exist_ok=True)
     text = "\n".join(head + [line for section in sections for line in section])

@@ -9,6 +9,7 @@ their prompt, and so their time to first token, short.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from app.answering.backends.base import Backend, format_sources
 from app.answering.relevance import Scorer
@@ -30,7 +31,7 @@ def build_sources(question: str, passages: Sequence[Passage], backend: Backend,
     if backend.small:
         passages = passages[:SMALL_MODEL_SOURCES]
     sources: list[Source] = []
-    for passage in passages:
+    for passage in map(_titled, passages):
         sentences = [passage.text[a:b] for a, b in sentence_spans(passage.text)
                      if not is_instruction(passage.text[a:b])]
         if not sentences:
@@ -43,6 +44,13 @@ def build_sources(question: str, passages: Sequence[Passage], backend: Backend,
         sources.append(source)
         budget -= backend.count_tokens(format_sources([source]))
     return sources
+
+
+def _titled(passage: Passage) -> Passage:
+    """The passage under its file's name when its title speaks to the model: a document without
+    a title of its own is titled by its first sentence, and titles go into the prompt and the
+    citations."""
+    return replace(passage, title=passage.source) if is_instruction(passage.title) else passage
 
 
 def _fit(n: int, passage: Passage, sentences: list[str], question: str, backend: Backend,
