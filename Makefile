@@ -48,6 +48,7 @@ bench-trust: $(VENV)/.installed
 	$(BIN)/python -m bench.support
 	$(BIN)/python -m bench.capable
 	$(BIN)/python -m bench.refusals
+	$(BIN)/python -m bench.injection
 	$(BIN)/python -m bench.report
 
 bench-ingest: $(VENV)/.installed
