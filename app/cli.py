@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -149,6 +151,19 @@ def _open(settings: Settings):
     return Index(settings)
 
 
+def _load_meanwhile(index) -> None:
+    """Load the embedding model in another thread while the command goes on: in a cold process
+    the model's load (native code) and Chroma's import overlap. Not a daemon: a process that
+    ends early waits for the load, as native code torn down mid-load aborts the process."""
+    threading.Thread(target=_warm_up, args=(index.embedder,)).start()
+
+
+def _warm_up(embedder) -> None:
+    # An error here is met again, and reported, by the question's own use of the model.
+    with contextlib.suppress(FootnoteError):
+        embedder.warm_up()
+
+
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from app.progress import progress_bar
     from ingest.sync import Indexer
@@ -195,8 +210,9 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
 def _search(args: argparse.Namespace, settings: Settings) -> int:
     from vectorstore.retrieval import Retriever
 
-    passages = Retriever(_open(settings)).search(args.query, k=args.k, mode=args.mode,
-                                                  sources=args.source)
+    index = _open(settings)
+    _load_meanwhile(index)
+    passages = Retriever(index).search(args.query, k=args.k, mode=args.mode, sources=args.source)
     if args.json:
         print(json.dumps([{"source": p.source, "title": p.title, "page": p.page,
                            "start": p.start, "end": p.end, "score": round(p.score, 4),
@@ -369,6 +385,7 @@ def _answerer(args: argparse.Namespace, settings: Settings):
     index = _open(settings)
     if index.is_empty():
         raise FootnoteError("The index is empty. Add documents with: footnote ingest PATH")
+    _load_meanwhile(index)
     return Answerer(settings, index, llm=args.llm)
 
 

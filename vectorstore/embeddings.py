@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 
@@ -44,6 +44,9 @@ class Embedder(Embeddings):
         """The lowest cosine of these vectors to the model's reference runtime's."""
         return 1.0
 
+    def warm_up(self) -> None:
+        """Load the model now (the first embedding otherwise pays for it)."""
+
     def count_tokens(self, text: str) -> int:
         raise NotImplementedError
 
@@ -63,7 +66,8 @@ class LocalMiniLM(Embedder):
         self.cache_dir = cache_dir or default_cache_dir()
         # ONNX Runtime is fastest on small batches sorted by length (less padding).
         self.batch_size = batch_size or (16 if runtime == "onnx" else 64)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._loaded: dict[str, Any] = {}
 
     @property
     def dim(self) -> int:
@@ -84,25 +88,34 @@ class LocalMiniLM(Embedder):
         tokenizer.no_padding()
         return tokenizer
 
-    @cached_property
+    @property
     def _model(self):
-        with self._lock:
+        def load():
             offline_and_quiet()
             from sentence_transformers import SentenceTransformer
 
             return SentenceTransformer(self._model_dir, device="cpu", local_files_only=True)
 
-    @cached_property
+        return self._once("model", load)
+
+    @property
     def onnx(self) -> OnnxModel:
         """The checked ONNX file (made on first use; see onnx_model.py)."""
-        with self._lock:
-            torch_model = LocalMiniLM("torch", self.cache_dir)
-            return onnx_model(self._model_dir, self.cache_dir, torch_model.embed_documents,
-                              lambda path, texts: self._run_onnx(_session(path), texts))
+        return self._once("onnx", lambda: onnx_model(
+            self._model_dir, self.cache_dir, LocalMiniLM("torch", self.cache_dir).embed_documents,
+            lambda path, texts: self._run_onnx(_session(path), texts)))
 
-    @cached_property
+    @property
     def _session(self):
-        return _session(self.onnx.path)
+        return self._once("session", lambda: _session(self.onnx.path))
+
+    def _once(self, name: str, load: Callable[[], Any]) -> Any:
+        """Load a model part once, however many threads ask at the same time (a warm-up thread
+        and the first question)."""
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = load()
+            return self._loaded[name]
 
     @property
     def min_cosine(self) -> float:

@@ -68,9 +68,7 @@ def _warm_up(key: str, choice: str, _answerer: Answerer) -> threading.Thread:
 
 def _load_models(answerer: Answerer) -> None:
     try:
-        warm = getattr(answerer.index.embedder, "warm_up", None)
-        if warm is not None:
-            warm()
+        answerer.index.embedder.warm_up()
         answerer.backends[0].warm_up()
     except Exception:  # the first question loads them again and reports what fails
         log.warning("model warm-up failed", exc_info=True)

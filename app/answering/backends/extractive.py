@@ -31,6 +31,11 @@ class ExtractiveBackend(Backend):
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
 
+    def count_tokens(self, text: str) -> int:
+        """No model reads a prompt here, so no budget binds: words are count enough (and a
+        cold `footnote ask` does not load a tokenizer for nothing)."""
+        return len(text.split())
+
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         return rule_based_rewrite(question, history)
 
