@@ -207,7 +207,7 @@ class CitationCheck:
         quotes = []
         for n, span in support.items():
             p = self.by_n[n].passage
-            quote = p.text[span[0] - p.start:span[1] - p.start]
+            quote = _quote(p, span)
             quotes.append(quote)
             if n not in self.numbering:
                 self.numbering[n] = len(self.numbering) + 1
@@ -232,6 +232,9 @@ def check(draft: str, sources: Sequence[Source], checker: SupportChecker,
     return citation_check.finish()
 
 
+_BLANKED = re.compile(r"\s{3,}")
+
+
 def evidence_text(passage: Passage) -> str:
     """The passage as evidence: sentences addressed to an AI system are blanked (same length,
     so spans still point into the document)."""
@@ -240,6 +243,14 @@ def evidence_text(passage: Passage) -> str:
         if is_instruction(text[a:b]):
             text = text[:a] + " " * (b - a) + text[b:]
     return text
+
+
+def _quote(passage: Passage, span: tuple[int, int]) -> str:
+    """The evidence's words as the reader sees them: a claim merging the sentences either side
+    of one addressed to an AI system quotes both, never that one (blanked, then closed up)."""
+    start, end = span[0] - passage.start, span[1] - passage.start
+    text = evidence_text(passage)[start:end]
+    return text if text == passage.text[start:end] else _BLANKED.sub(" ", text).strip()
 
 
 def supported_by(claim: str, passage: Passage, checker: SupportChecker) -> bool:

@@ -8,6 +8,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 
+from app.answering.safety import neutralise
 from app.answering.types import Source, Turn
 from common.tokens import count_tokens
 from prompts import load_prompt
@@ -66,9 +67,14 @@ def parse_quotes(reply: str, count: int) -> list[list[str]]:
 
 
 def format_sources(sources: Sequence[Source]) -> str:
+    """The numbered sources for a prompt; a title cannot close its attribute or the block."""
     return "\n\n".join(
-        f'<source n="{s.n}" title="{s.passage.title}">\n{s.text}\n</source>' for s in sources
-    )
+        f'<source n="{s.n}" title="{_attribute(s.passage.title)}">\n{s.text}\n</source>'
+        for s in sources)
+
+
+def _attribute(title: str) -> str:
+    return neutralise(title).replace('"', "'").replace("\n", " ")
 
 
 class ChatBackend(Backend):
