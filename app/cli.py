@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ipaddress
 import json
+import logging
 import os
 import sys
 import threading
@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     p = _command(sub, "ingest", _ingest, "index files and folders; keeps the index in step")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders; none: only check and repair the index")
     p.add_argument("--json", action="store_true", help="print one JSON object, no progress bar")
     p.add_argument("--reindex", action="store_true",
                    help="drop the index and rebuild it (after changing the embedder)")
@@ -153,15 +154,27 @@ def _open(settings: Settings):
 
 def _load_meanwhile(index) -> None:
     """Load the embedding model in another thread while the command goes on: in a cold process
-    the model's load (native code) and Chroma's import overlap. Not a daemon: a process that
-    ends early waits for the load, as native code torn down mid-load aborts the process."""
+    the model's load (native code) and Chroma's import overlap. The libraries both threads use
+    are imported here first (numpy imported from two threads at once fails). Not a daemon: a
+    process that ends early waits for the load, as native code torn down mid-load aborts."""
+    import numpy  # noqa: F401
+    import onnxruntime  # noqa: F401
+    import tokenizers  # noqa: F401
+
     threading.Thread(target=_warm_up, args=(index.embedder,)).start()
 
 
+def _warn_if_unhealthy(index) -> None:
+    problem = index.health()
+    if problem:
+        print(f"footnote: warning: {problem}", file=sys.stderr)
+
+
 def _warm_up(embedder) -> None:
-    # An error here is met again, and reported, by the question's own use of the model.
-    with contextlib.suppress(FootnoteError):
+    try:
         embedder.warm_up()
+    except Exception:  # met again, and reported, by the question's own use of the model
+        logging.getLogger(__name__).debug("model warm-up failed", exc_info=True)
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -181,13 +194,18 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{report.added} added, {report.updated} updated, {report.skipped} unchanged, "
               f"{report.removed} removed, {len(report.failed)} failed; {report.chunks} chunks "
               f"embedded in {report.seconds:.1f} s")
+        if report.restored:
+            print(f"{report.restored} passages were missing from the vector store and were "
+                  "embedded again from the catalog")
         for failure in report.failed:
             print(f"  failed: {failure.path}: {failure.reason}", file=sys.stderr)
     return EXIT_FAILED_FILES if report.failed else EXIT_OK
 
 
 def _sources(args: argparse.Namespace, settings: Settings) -> int:
-    infos = _open(settings).sources()
+    index = _open(settings)
+    _warn_if_unhealthy(index)
+    infos = index.sources()
     if args.json:
         print(json.dumps([{"source": i.source, "title": i.title, "chunks": i.chunks,
                            "sha256": i.sha256} for i in infos], ensure_ascii=False))
@@ -212,6 +230,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
     index = _open(settings)
     _load_meanwhile(index)
+    _warn_if_unhealthy(index)
     passages = Retriever(index).search(args.query, k=args.k, mode=args.mode, sources=args.source)
     if args.json:
         print(json.dumps([{"source": p.source, "title": p.title, "page": p.page,
@@ -386,6 +405,7 @@ def _answerer(args: argparse.Namespace, settings: Settings):
     if index.is_empty():
         raise FootnoteError("The index is empty. Add documents with: footnote ingest PATH")
     _load_meanwhile(index)
+    _warn_if_unhealthy(index)
     return Answerer(settings, index, llm=args.llm)
 
 

@@ -18,7 +18,7 @@ from ingest.documents import Chunk, Document
 from ingest.parse import parse_document, sha256_of
 from vectorstore.catalog import ChunkRecord, ContentRecord, FileRecord
 from vectorstore.index import Index
-from vectorstore.store import chunk_id
+from vectorstore.store import chunk_id, chunk_metadata
 
 
 @dataclass
@@ -35,6 +35,7 @@ class IngestReport:
     removed: int = 0
     failed: list[Failure] = field(default_factory=list)
     chunks: int = 0  # chunks embedded by this run
+    restored: int = 0  # vectors missing from the vector store, made again from the catalog
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -94,7 +95,7 @@ class Indexer:
         with self.index.writing():
             if reindex:
                 self.index.drop_everything()
-            self.index.reconcile(self.signature)
+            report.restored = self.index.reconcile(self.signature)
             found = discover(paths)
             report.failed.extend(Failure(r.path, r.reason) for r in found.refused)
             progress.start(len(found.candidates))
@@ -176,7 +177,7 @@ class Indexer:
             [ContentRecord(d.sha256, d.title, len(cs), d.text) for d, cs in batch.documents],
             chunks, batch.files,
             self.index.embedder.embed_documents(texts) if texts else [],
-            [_chunk_metadata(d, c) for d, cs in batch.documents for c in cs],
+            [chunk_metadata(c) for c in chunks],
         )
         report.chunks += len(texts)
         progress.advance(len(batch.files), len(texts))
@@ -195,10 +196,3 @@ class Indexer:
         if gone or stale:
             self.index.forget_files(gone | stale)
         return len(gone - failed_paths)
-
-
-def _chunk_metadata(document: Document, chunk: Chunk) -> dict:
-    return {
-        "sha256": document.sha256, "index": chunk.index, "start": chunk.start, "end": chunk.end,
-        "page": chunk.page, "heading": chunk.heading,
-    }

@@ -30,7 +30,7 @@ from vectorstore.catalog import (
     make_catalog,
 )
 from vectorstore.embeddings import Embedder, make_embeddings
-from vectorstore.store import ChromaStore, ChunkStore, chunk_id, content_of
+from vectorstore.store import ChromaStore, ChunkStore, chunk_id, chunk_metadata, content_of
 
 
 @dataclass(frozen=True)
@@ -186,9 +186,11 @@ class Index:
             self._catalog.put_contents(contents, chunks)
             self._catalog.put_files(files)
 
-    def reconcile(self, signature: str) -> None:
+    def reconcile(self, signature: str) -> int:
         """Make Chroma and the catalog agree after whatever happened last time; contents made
-        under another `signature` (chunking settings, embedder) are forgotten, to be re-made."""
+        under another `signature` (chunking settings, embedder) are forgotten, to be re-made.
+        Vectors missing from Chroma (a deleted folder, a dropped collection) are made again from
+        the catalog's own chunk texts, never by dropping the catalog's data; returns how many."""
         catalog = self._catalog
         if catalog.get_meta("signature") != signature:
             with catalog.transaction():
@@ -197,15 +199,38 @@ class Index:
         ids = self.store.all_ids()
         declared = catalog.declared_chunks()
         counts = catalog.chunk_counts()
-        incomplete = {sha for sha, n in declared.items()
-                      if counts.get(sha, 0) != n
-                      or any(chunk_id(sha, i) not in ids for i in range(n))}
-        if incomplete:
+        torn = {sha for sha, n in declared.items() if counts.get(sha, 0) != n}
+        if torn:  # a write to the catalog cut short: the files are read again
             with catalog.transaction():
-                catalog.delete_contents(incomplete)
-        orphans = [i for i in ids if content_of(i) not in declared or content_of(i) in incomplete]
+                catalog.delete_contents(torn)
+        missing = [chunk_id(sha, i) for sha, n in declared.items() if sha not in torn
+                   for i in range(n) if chunk_id(sha, i) not in ids]
+        self._restore_vectors(missing)
+        orphans = [i for i in ids if content_of(i) not in declared or content_of(i) in torn]
         self.store.delete(orphans)
         self.collect_garbage()
+        return len(missing)
+
+    def _restore_vectors(self, ids: list[str]) -> None:
+        batch = self.settings.embed_batch
+        for start in range(0, len(ids), batch):
+            records = self._catalog.chunks(ids[start:start + batch])
+            chunks = [records[i] for i in ids[start:start + batch]]
+            self.store.upsert([c.id for c in chunks], [c.text for c in chunks],
+                              self.embedder.embed_documents([c.text for c in chunks]),
+                              [chunk_metadata(c) for c in chunks])
+
+    def health(self) -> str | None:
+        """One sentence when the vector store does not hold what the catalog lists (deleted,
+        dropped, or restored from an older backup), with the command that repairs it."""
+        listed = sum(self._catalog.declared_chunks().values())
+        held = self.store.count()
+        if held >= listed:  # extra vectors are never cited (a write in progress, a crash)
+            return None
+        return (f"The vector store at {self.store.location} holds {held:,} of the {listed:,} "
+                "passages the catalog lists, so answers rest on keyword search alone for the "
+                "others. Repair it with: footnote ingest (with no path: the missing vectors are "
+                "made again from the catalog's texts, no file is read).")
 
     def collect_garbage(self) -> None:
         """Delete chunks of contents, and originals, no file refers to any more."""
@@ -213,9 +238,11 @@ class Index:
         unused = self._catalog.unreferenced_contents()
         if not unused:
             return
-        self.store.delete([chunk_id(c.sha256, i) for c in unused for i in range(c.chunks)])
+        # The catalog first: Chroma may hold extra vectors for a while (never cited, removed by
+        # the next `reconcile`), but never fewer than the catalog lists.
         with self._catalog.transaction():
             self._catalog.delete_contents(c.sha256 for c in unused)
+        self.store.delete([chunk_id(c.sha256, i) for c in unused for i in range(c.chunks)])
 
     def drop_everything(self) -> None:
         """Empty the collection and the catalog (used by --reindex)."""

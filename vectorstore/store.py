@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from common.config import Settings
 from common.errors import EmbedderMismatchError, ForeignCollectionError, StoreError
+from vectorstore.catalog import ChunkRecord
 from vectorstore.embeddings import Embedder
 from vectorstore.onnx_model import MIN_COSINE
 
@@ -29,6 +30,12 @@ def chunk_id(sha256: str, index: int) -> str:
 
 def content_of(chunk_id_: str) -> str:
     return chunk_id_.split(":", 1)[0]
+
+
+def chunk_metadata(chunk: ChunkRecord) -> dict[str, Any]:
+    """What Chroma keeps beside a chunk's vector (the filters search by)."""
+    return {"sha256": chunk.sha256, "index": int(chunk.id.rsplit(":", 1)[1]),
+            "start": chunk.start, "end": chunk.end, "page": chunk.page, "heading": chunk.heading}
 
 
 class ChunkStore(Protocol):

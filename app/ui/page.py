@@ -106,6 +106,9 @@ def _frame(settings: Settings, account: Account | None) -> Frame:
         documents_panel(index, settings, manage=account is None or account.is_admin)
     for kind, message in session.take_flashes():
         FLASH.get(kind, st.info)(escape_markdown(message))
+    problem = index.health()
+    if problem:
+        st.warning(escape_markdown(problem), icon=":material/warning:")
     loading = None
     try:
         answering = settings.model_copy(update=chosen.overrides)  # a connected model

@@ -22,7 +22,8 @@ def test_ingest_json_report_and_sources(tmp_path: Path) -> None:
     result = run_cli("ingest", str(SEEDS), "--json", env=env)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report) == {"added", "updated", "skipped", "removed", "failed", "chunks", "seconds"}
+    assert set(report) == {"added", "updated", "skipped", "removed", "failed", "chunks", "restored",
+                           "seconds"}
     assert (report["added"], report["failed"]) == (5, [])
     again = json.loads(run_cli("ingest", str(SEEDS), "--json", env=env).stdout)
     assert (again["skipped"], again["chunks"]) == (5, 0)

@@ -3,10 +3,13 @@ removal, saved chats, feedback, export, errors. Offline: fake embeddings, extrac
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit as st  # noqa: TID251
+from chromadb.api.shared_system_client import SharedSystemClient
 from streamlit.testing.v1 import AppTest  # noqa: TID251
 
 from app.safe_text import plain_label
@@ -173,7 +176,6 @@ def test_removing_everything_does_not_bring_the_seeds_back(new_app: NewApp) -> N
 def test_another_server_on_the_same_database_does_not_bring_the_seeds_back(
         new_app: NewApp, app_env: Path, database_url: str, chroma_port: int,
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import streamlit as st  # noqa: TID251
 
     for name, value in (("FOOTNOTE_DATABASE_URL", database_url), ("CHROMA_HOST", "127.0.0.1"),
                         ("CHROMA_PORT", str(chroma_port))):
@@ -291,3 +293,13 @@ def test_an_unusable_backend_is_explained_and_the_input_disabled(new_app: NewApp
     assert not at.exception
     assert any("OPENAI_API_KEY" in e.value and "another backend" in e.value for e in at.error)
     assert at.chat_input[0].disabled
+
+
+def test_a_lost_vector_store_is_shown_with_the_way_to_repair_it(new_app: NewApp,
+                                                                app_env: Path) -> None:
+    assert not new_app().warning  # the seeds, indexed on first start: nothing to report
+    st.cache_resource.clear()  # a server started again after the folder was lost
+    SharedSystemClient.clear_system_cache()  # Chroma's own cache of open stores
+    shutil.rmtree(app_env / "chroma")
+    warnings = [w.value for w in new_app().warning]
+    assert any("holds 0 of the" in w and "footnote ingest" in w for w in warnings), warnings
