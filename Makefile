@@ -34,6 +34,7 @@ fuzz: $(VENV)/.dev-installed
 # Run it on an otherwise idle machine: the latency figures count.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.cli
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.squad_answers
 	$(BIN)/python -m bench.answer

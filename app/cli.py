@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="drop the index and rebuild it (after changing the embedder)")
     p.add_argument("--if-empty", action="store_true",
                    help="do nothing when the index already holds documents")
+    p.add_argument("--rebuild", action="store_true",
+                   help="move a damaged catalog aside (kept) and build the index again from "
+                        "PATH...")
 
     p = _command(sub, "sources", _sources, "list what is indexed")
     p.add_argument("--json", action="store_true")
@@ -181,7 +184,11 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from app.progress import progress_bar
     from ingest.sync import Indexer
 
+    if args.rebuild:
+        _set_aside_catalog(settings)
     index = _open(settings)
+    if args.rebuild:
+        index.store.drop(claim=False)  # its catalog is gone: its vectors cannot be trusted
     if args.if_empty and not index.is_empty():
         if args.json:
             print(json.dumps({"skipped_because": "index not empty"}))
@@ -200,6 +207,14 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         for failure in report.failed:
             print(f"  failed: {failure.path}: {failure.reason}", file=sys.stderr)
     return EXIT_FAILED_FILES if report.failed else EXIT_OK
+
+
+def _set_aside_catalog(settings: Settings) -> None:
+    from vectorstore.catalog import set_aside
+
+    moved = set_aside(settings)
+    if moved is not None:
+        print(f"The old catalog was moved to {moved}; building a new one.", file=sys.stderr)
 
 
 def _sources(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,6 +25,10 @@ class ForeignCollectionError(StoreError):
     """The Chroma collection belongs to another catalog: writing would lose its chunks."""
 
 
+class CatalogDamagedError(StoreError):
+    """The catalog's file cannot be read as a database: it must be built again."""
+
+
 class LLMError(FootnoteError):
     """The language model could not produce an answer."""
 

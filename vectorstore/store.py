@@ -51,7 +51,7 @@ class ChunkStore(Protocol):
     def delete(self, ids: list[str]) -> None: ...
     def nearest(self, vector: Sequence[float], k: int,
                 where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
-    def drop(self) -> None: ...
+    def drop(self, claim: bool = True) -> None: ...
 
 
 class ChromaStore:
@@ -187,10 +187,12 @@ class ChromaStore:
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0],
                                                       strict=True)]
 
-    def drop(self) -> None:
-        """Delete the whole collection (used by --reindex)."""
+    def drop(self, claim: bool = True) -> None:
+        """Delete the whole collection (used by --reindex); `claim=False` drops it whoever owns
+        it (--rebuild: its catalog was damaged and moved aside)."""
         names = {c.name for c in self.client.list_collections()}
         if self.settings.collection in names:
-            self.claim()
+            if claim:
+                self.claim()
             self.client.delete_collection(self.settings.collection)
         self.__dict__.pop("collection", None)

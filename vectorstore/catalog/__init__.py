@@ -13,12 +13,16 @@ drift from it, whichever process wrote last.
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from common.config import Settings
+from common.errors import CatalogDamagedError, ConfigError
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,33 @@ def make_catalog(settings: Settings) -> Catalog:
                                settings.collection)
     from vectorstore.catalog.sqlite import SQLiteCatalog
 
-    return SQLiteCatalog(settings.data_dir / sqlite_name(settings))
+    path = settings.data_dir / sqlite_name(settings)
+    try:
+        return SQLiteCatalog(path)
+    except sqlite3.DatabaseError as exc:  # random bytes, a truncated copy, a torn disk write
+        if isinstance(exc, sqlite3.OperationalError):  # locked, read-only: nothing is damaged
+            raise
+        raise CatalogDamagedError(
+            f"The catalog {path} is damaged ({exc}). Build the index again from your documents "
+            "with: footnote ingest --rebuild PATH... (the damaged file is kept beside it)."
+        ) from None
+
+
+def set_aside(settings: Settings) -> Path | None:
+    """Move the SQLite catalog (and its journal files) aside, kept beside it for a look or a
+    recovery, so that a new one is built; returns where it went (None when there was none)."""
+    if settings.database_url is not None:
+        raise ConfigError("--rebuild moves a SQLite catalog aside; a PostgreSQL catalog is "
+                          "repaired from its own backups.")
+    path = settings.data_dir / sqlite_name(settings)
+    if not path.exists():
+        return None
+    target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        journal = Path(f"{path}{suffix}")
+        if journal.exists():
+            journal.rename(f"{target}{suffix}")
+    return target
 
 
 def sqlite_name(settings: Settings) -> str:
