@@ -160,6 +160,8 @@ def _load_meanwhile(index) -> None:
     the model's load (native code) and Chroma's import overlap. The libraries both threads use
     are imported here first (numpy imported from two threads at once fails). Not a daemon: a
     process that ends early waits for the load, as native code torn down mid-load aborts."""
+    if index.embedder.runtime != "onnx":
+        return
     import numpy  # noqa: F401
     import onnxruntime  # noqa: F401
     import tokenizers  # noqa: F401
@@ -168,7 +170,10 @@ def _load_meanwhile(index) -> None:
 
 
 def _warn_if_unhealthy(index) -> None:
-    problem = index.health()
+    try:
+        problem = index.health()
+    except FootnoteError as exc:  # the vector store cannot even be opened: say so, go on
+        problem = str(exc)
     if problem:
         print(f"footnote: warning: {problem}", file=sys.stderr)
 
@@ -184,6 +189,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from app.progress import progress_bar
     from ingest.sync import Indexer
 
+    if (args.rebuild or args.reindex) and not args.paths:
+        raise FootnoteError("--rebuild and --reindex build the index again from PATH...: name "
+                            "the files and folders to index.")
     if args.rebuild:
         _set_aside_catalog(settings)
     index = _open(settings)
@@ -210,11 +218,17 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _set_aside_catalog(settings: Settings) -> None:
-    from vectorstore.catalog import set_aside
+    from common.errors import CatalogDamagedError
+    from vectorstore.catalog import make_catalog, set_aside
 
-    moved = set_aside(settings)
-    if moved is not None:
-        print(f"The old catalog was moved to {moved}; building a new one.", file=sys.stderr)
+    try:
+        make_catalog(settings).close()
+    except CatalogDamagedError:
+        moved = set_aside(settings)
+        print(f"The damaged catalog was moved to {moved}; building a new one.", file=sys.stderr)
+        return
+    raise FootnoteError("The catalog opens fine: nothing to rebuild. To build the index again "
+                        "from scratch, use: footnote ingest --reindex PATH...")
 
 
 def _sources(args: argparse.Namespace, settings: Settings) -> int:

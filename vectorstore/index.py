@@ -221,8 +221,10 @@ class Index:
                               [chunk_metadata(c) for c in chunks])
 
     def health(self) -> str | None:
-        """One sentence when the vector store does not hold what the catalog lists (deleted,
-        dropped, or restored from an older backup), with the command that repairs it."""
+        """One sentence when the vector store holds fewer vectors than the catalog lists (its
+        folder deleted, its collection dropped), with the command that repairs it. Counts, not
+        ids: extra vectors (never cited) can hide as many missing ones until the next ingest,
+        which checks every id."""
         listed = sum(self._catalog.declared_chunks().values())
         held = self.store.count()
         if held >= listed:  # extra vectors are never cited (a write in progress, a crash)

@@ -53,12 +53,15 @@ def onnx_model(model_dir: str, cache_dir: Path,
     record = target.with_suffix(".json")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        if not record.exists():
+        found = _made(target, record)
+        if found is None:
             with (cache_dir / ".export.lock").open("w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be making it right now
-                if not record.exists():
+                found = _made(target, record)
+                if found is None:
                     _make(model_dir, target, record, reference, embed)
-        found = OnnxModel(target, float(json.loads(record.read_text())["min_cosine"]))
+                    found = _made(target, record)
+        assert found is not None
     except OSError as exc:
         raise ConfigError(f"Cannot prepare the ONNX model in {cache_dir} ({exc.strerror or exc})."
                           " Set FOOTNOTE_CACHE_DIR to a writable folder, or "
@@ -68,6 +71,16 @@ def onnx_model(model_dir: str, cache_dir: Path,
                           f"close to PyTorch's (at least {MIN_COSINE} needed). Set "
                           "FOOTNOTE_EMBEDDING_RUNTIME=torch.")
     return found
+
+
+def _made(target: Path, record: Path) -> OnnxModel | None:
+    """The file made earlier, if both it and its record are whole (the record is written last,
+    atomically; a cache cleaner may have taken either)."""
+    try:
+        return OnnxModel(target, float(json.loads(record.read_text())["min_cosine"])) \
+            if target.is_file() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _make(model_dir: str, target: Path, record: Path,
@@ -80,7 +93,9 @@ def _make(model_dir: str, target: Path, record: Path,
         cosines = [sum(a * b for a, b in zip(x, y, strict=True))
                    for x, y in zip(embed(fused, PROBES), reference(PROBES), strict=True)]
         os.replace(fused, target)
-        record.write_text(json.dumps({"min_cosine": min(cosines), "probes": len(PROBES)}))
+        written = Path(tmp, "record.json")
+        written.write_text(json.dumps({"min_cosine": min(cosines), "probes": len(PROBES)}))
+        os.replace(written, record)
 
 
 def _export(model_dir: str, path: Path) -> None:

@@ -91,14 +91,20 @@ class ChromaStore:
             raise StoreError(f"Cannot open the Chroma store at {self.location}: {exc}") from None
 
     def _open(self):
-        """The collection as it is, created (owned by this catalog) when missing."""
-        return self.client.get_or_create_collection(
-            name=self.settings.collection,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": self.embedder_name, "dim": self.dim, "catalog": self.owner,
-                      **self._runtime()},
-        )
+        """The collection as it is, created (owned by this catalog) when missing. Only a new
+        collection asks the embedder for its runtime's bound (which may load the model)."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            return self.client.get_collection(self.settings.collection, embedding_function=None)
+        except NotFoundError:
+            return self.client.get_or_create_collection(
+                name=self.settings.collection,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": self.embedder_name, "dim": self.dim,
+                          "catalog": self.owner, **self._runtime()},
+            )
 
     def _runtime(self) -> dict[str, Any]:
         """What ran the model and how close its vectors are to the reference runtime's, so

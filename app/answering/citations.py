@@ -238,7 +238,10 @@ _BLANKED = re.compile(r"\s{3,}")
 def evidence_text(passage: Passage) -> str:
     """The passage as evidence: sentences addressed to an AI system are blanked (same length,
     so spans still point into the document)."""
-    text = passage.text
+    return _blank_instructions(passage.text)
+
+
+def _blank_instructions(text: str) -> str:
     for a, b in sentence_spans(text):
         if is_instruction(text[a:b]):
             text = text[:a] + " " * (b - a) + text[b:]
@@ -246,11 +249,15 @@ def evidence_text(passage: Passage) -> str:
 
 
 def _quote(passage: Passage, span: tuple[int, int]) -> str:
+    return shown_quote(passage.text[span[0] - passage.start:span[1] - passage.start])
+
+
+def shown_quote(evidence: str) -> str:
     """The evidence's words as the reader sees them: a claim merging the sentences either side
-    of one addressed to an AI system quotes both, never that one (blanked, then closed up)."""
-    start, end = span[0] - passage.start, span[1] - passage.start
-    text = evidence_text(passage)[start:end]
-    return text if text == passage.text[start:end] else _BLANKED.sub(" ", text).strip()
+    of one addressed to an AI system quotes both, never that one (left out, then closed up).
+    Unchanged when there is no such sentence, so the quote stands in the document as it is."""
+    blanked = _blank_instructions(evidence)
+    return evidence if blanked == evidence else _BLANKED.sub(" ", blanked).strip()
 
 
 def supported_by(claim: str, passage: Passage, checker: SupportChecker) -> bool:

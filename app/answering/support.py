@@ -206,8 +206,9 @@ class SupportChecker:
                close_enough: Callable[[int, int, float], bool], passage: str) -> Verdict:
         """Every fact of the claim in the evidence the window takes from `sentences`, nothing
         flipped, and its meaning `close_enough` (uncovered words, words wanted, cosine). A claim
-        that points back must find what the question names in the passage up to the evidence
-        (what "it" refers to: "Its keeper wrote..." after "The lantern of Velmora...")."""
+        that points back must find what the question names in the evidence or the sentence
+        just before it (what "it" refers to: "Its keeper wrote..." after "The lantern of
+        Velmora..."), not anywhere earlier in the passage."""
         window, primary = self._window(claim.text, claim.wanted, claim.name_words,
                                        claim.facts.numbers, sentences)
         evidence = " ".join(s.text for s in window)
@@ -221,7 +222,7 @@ class SupportChecker:
         if not all(name_found(run, vocabulary) for run in claim.facts.names):
             return Verdict(False, span, 0.0, reason="name")
         topic_names = facts(topic).names if topic and _refers_back(claim.text) else ()
-        named = Vocabulary.of(passage[:span[1]])
+        named = Vocabulary.of(passage[_sentence_before(passage, span[0]):span[1]])
         if topic_names and (not any(name_found(run, named) for run in topic_names)
                             or _names_another(claim.text, primary.text, topic_names)):
             return Verdict(False, span, 0.0, reason="topic")
@@ -467,6 +468,12 @@ def _same_word(a: str, b: str) -> bool:
 
 
 _POINTING = frozenset("it its he his she her they their this that these those the".split())
+
+
+def _sentence_before(passage: str, start: int) -> int:
+    """Where the sentence before the one starting at `start` starts (`start` if none)."""
+    starts = [a for a, _ in sentence_spans(passage) if a < start]
+    return starts[-1] if starts else start
 
 
 def _refers_back(claim: str) -> bool:

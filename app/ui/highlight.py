@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from app.answering.citations import shown_quote
+
 # Documents longer than this are shown as a window around the quote, with a note.
 MAX_DOCUMENT_CHARS = 1_500_000
 WINDOW_CHARS = 200_000
@@ -45,8 +47,9 @@ class Spans:
 def locate(text: str, start: int, end: int, quote: str, quote_start: int,
            quote_end: int) -> Spans | None:
     """Check the stored offsets still point at the quote (the document may have changed since the
-    answer); fall back to finding the quote; None when the quote is no longer in the text."""
-    if quote and text[quote_start:quote_end] == quote:
+    answer); fall back to finding the quote; None when the quote is no longer in the text. A
+    quote that left out a sentence addressed to an AI system is checked as it was shown."""
+    if quote and shown_quote(text[quote_start:quote_end]) == quote:
         return Spans((min(start, quote_start), max(end, quote_end)), (quote_start, quote_end))
     found = text.find(quote) if quote else -1
     if found < 0:

@@ -106,7 +106,10 @@ def _frame(settings: Settings, account: Account | None) -> Frame:
         documents_panel(index, settings, manage=account is None or account.is_admin)
     for kind, message in session.take_flashes():
         FLASH.get(kind, st.info)(escape_markdown(message))
-    problem = index.health()
+    try:
+        problem = index.health()
+    except FootnoteError as exc:  # the vector store cannot even be opened: say so, go on
+        problem = str(exc)
     if problem:
         st.warning(escape_markdown(problem), icon=":material/warning:")
     loading = None

@@ -7,6 +7,7 @@ import pytest
 from app.answering.citations import check, parse
 from app.answering.relevance import Scorer
 from app.answering.support import SupportChecker
+from app.ui.highlight import locate
 from tests.helpers.passages import PREFIX, sources
 from vectorstore.embeddings import HashingEmbedder
 
@@ -118,5 +119,17 @@ def test_a_quote_spanning_a_sentence_to_an_ai_leaves_that_sentence_out(scorer) -
     checked = check("The dam opened in 1961 near the town and cost 5 million dollars [1].",
                     sources(evidence), scorer)
     assert checked.citations, checked.dropped
-    quote = checked.citations[0].quote
-    assert "1961" in quote and "5 million" in quote and "PWNED" not in quote
+    cited = checked.citations[0]
+    assert "1961" in cited.quote and "5 million" in cited.quote and "PWNED" not in cited.quote
+    document = PREFIX + evidence  # the source card still finds it where it stands
+    found = locate(document, cited.start, cited.end, cited.quote, cited.quote_start,
+                   cited.quote_end)
+    assert found is not None and found.quote == (cited.quote_start, cited.quote_end)
+
+
+def test_a_claim_pointing_back_does_not_borrow_a_name_from_further_up(scorer) -> None:
+    passage = ("The Saxon Garden opened to the public in 1727. It has a fountain. Visitors come "
+               "every day. The Krasinski Garden was redesigned in 1850.")
+    verdict = scorer.check("It was redesigned in 1850.", passage,
+                           "When was the Saxon Garden redesigned?")
+    assert not verdict.supported

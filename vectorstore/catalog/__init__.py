@@ -12,6 +12,7 @@ drift from it, whichever process wrote last.
 
 from __future__ import annotations
 
+import fcntl
 import re
 import sqlite3
 import time
@@ -135,10 +136,12 @@ def set_aside(settings: Settings) -> Path | None:
     if not path.exists():
         return None
     target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-    for suffix in ("", "-wal", "-shm"):
-        journal = Path(f"{path}{suffix}")
-        if journal.exists():
-            journal.rename(f"{target}{suffix}")
+    with open(path.parent / "write.lock", "w") as lock:  # never under a running ingest
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for suffix in ("", "-wal", "-shm"):
+            journal = Path(f"{path}{suffix}")
+            if journal.exists():
+                journal.rename(f"{target}{suffix}")
     return target
 
 
