@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from app.answering.citations import shown_quote
 from app.answering.need import answer_type
 from app.answering.pipeline import Answerer
 from app.answering.types import Answer
@@ -49,7 +50,7 @@ def _assert_citations_are_real(answer: Answer, index: Index) -> None:
     for citation in answer.citations:
         [record] = index.files_named(citation.source)
         document = index.content(record.sha256).text
-        assert document[citation.quote_start:citation.quote_end] == citation.quote
+        assert shown_quote(document[citation.quote_start:citation.quote_end]) == citation.quote
         assert citation.start <= citation.quote_start < citation.quote_end <= citation.end
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from app.answering.backends.local import TransformersBackend, local_backend
+from app.answering.citations import shown_quote
 from app.answering.pipeline import Answerer
 from common.config import load_settings
 from ingest.sync import Indexer
@@ -52,7 +53,7 @@ def test_a_real_answer_comes_out_checked(answerer: Answerer, seeds_index: Index,
     for citation in answer.citations:
         [record] = seeds_index.files_named(citation.source)
         document = seeds_index.content(record.sha256).text
-        assert document[citation.quote_start:citation.quote_end] == citation.quote
+        assert shown_quote(document[citation.quote_start:citation.quote_end]) == citation.quote
     assert answer.timings["first_token_ms"] < 30_000  # streamed, not written in one piece
 
 

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from app.answering.backends.local import default_gguf
+from app.answering.citations import shown_quote
 from app.answering.pipeline import Answerer
 from app.answering.types import Token
 from ingest.sync import Indexer
@@ -119,4 +120,4 @@ def test_llama_cpp_server_streams_an_answer(llama_server: str, make_settings,
     for citation in answer.citations:  # whatever the small model wrote, citations are checked
         [record] = seeds_index.files_named(citation.source)
         document = seeds_index.content(record.sha256).text
-        assert document[citation.quote_start:citation.quote_end] == citation.quote
+        assert shown_quote(document[citation.quote_start:citation.quote_end]) == citation.quote
