@@ -67,6 +67,8 @@ class Draft:
     interrupted: bool = False
     prompt_tokens: int = 0
     first_token_ms: float | None = None
+    deadline: float | None = None  # perf_counter() by which a checked sentence must be shown
+    out_of_time: bool = False  # stopped at the deadline with nothing shown
 
 
 @dataclass
@@ -174,6 +176,9 @@ class Answerer:
                                           self.settings.max_answer_tokens)
             draft.prompt_tokens = backend.prompt_tokens(question, draft.sources)
             try:
+                if backend.first_text_budget_s is not None:
+                    backend.warm_up()  # loading the model is not the draft's time
+                    draft.deadline = time.perf_counter() + backend.first_text_budget_s
                 yield from backend.stream_answer(question, draft.sources,
                                                  self.settings.max_answer_tokens)
                 return
@@ -236,7 +241,14 @@ class Answerer:
             ready = final_sentences(so_far, done=False)
             yield from take(ready[seen:])
             seen = max(seen, len(ready))
-        yield from take(final_sentences(so_far, done=True)[seen:])
+            if not shown and draft.deadline is not None and time.perf_counter() > draft.deadline:
+                draft.out_of_time = True
+                break
+        if draft.out_of_time:  # the unfinished sentence is not judged; the model stops writing
+            getattr(text, "close", lambda: None)()
+            yield from take([])
+        else:
+            yield from take(final_sentences(so_far, done=True)[seen:])
         assert citations is not None
         if waiting:
             yield Step("checking citations")
@@ -266,14 +278,17 @@ class Answerer:
                                        self.settings.max_answer_tokens)
         text = extractive.stream_answer(question, rescue.sources, self.settings.max_answer_tokens)
         outcome = yield from self.check(question, text, rescue, started)
+        late = f"gave no checked sentence within {draft.backend.first_text_budget_s or 0:g} s"
         if outcome.need_met:
             draft.first_token_ms = rescue.first_token_ms
-            what = "was not supported by the sources" if not outcome.checked.not_found else \
-                "did not answer the question"
+            what = late if draft.out_of_time else "was not supported by the sources" \
+                if not outcome.checked.not_found else "did not answer the question"
             note = f"{draft.backend.name}'s answer {what}; shown instead: the sources' own " \
                 "sentences."
             draft.notice = f"{draft.notice} {note}".strip()
             draft.backend, draft.sources = extractive, rescue.sources
+        elif draft.out_of_time:  # not found by the sources' sentences either: say it was cut
+            draft.notice = f"{draft.notice} {draft.backend.name} {late} and was stopped.".strip()
         return outcome
 
     def other_versions(self, question: str, draft: Draft,

@@ -75,3 +75,62 @@ def test_a_draft_that_meets_no_need_is_rescued_or_not_found(answerer) -> None:
     answer = events[-1].answer
     assert isinstance(events[-1], Done) and answer.status == "not_found"
     assert not [e for e in events if isinstance(e, Token)]
+
+
+class SlowSmallModel(ScriptedBackend):
+    """A small model given `budget` seconds to show a checked sentence, on a clock that
+    advances one second per word it writes."""
+
+    def __init__(self, reply: str, budget: float, clock: list[float]) -> None:
+        super().__init__(lambda messages: reply)
+        self.first_text_budget_s = budget
+        self.clock = clock
+        self.written = 0
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int):
+        for word in super().stream(messages, max_tokens):
+            self.clock[0] += 1.0
+            self.written += 1
+            yield word
+
+
+@pytest.fixture
+def slow_answerer(make_settings, monkeypatch: pytest.MonkeyPatch):
+    def make(reply: str, budget: float) -> tuple[Answerer, SlowSmallModel]:
+        clock = [0.0]
+        monkeypatch.setattr("app.answering.pipeline.time.perf_counter", lambda: clock[0])
+        model = SlowSmallModel(reply, budget, clock)
+        settings = make_settings()
+        return Answerer(settings, Index(settings, HashingEmbedder()), backends=[model],
+                        retriever=GivenPassages([passage(TONOYAN)])), model
+    return make
+
+
+UNSUPPORTED = ("He was born on Mars in 1802 [1]. He kept three dragons in the ministry [1]. "
+               "His dragons were called Ani, Aram and Tigran [1].")
+
+
+def test_a_small_model_past_its_budget_is_stopped_and_the_sources_answer(slow_answerer) -> None:
+    a, model = slow_answerer(UNSUPPORTED, budget=10)
+    answer = a.ask(QUESTION)
+    assert model.written == 11  # stopped at the first word past the budget, not at the end
+    assert answer.llm == "extractive" and "Tonoyan" in answer.answer
+    assert "fake's answer gave no checked sentence within 10 s" in answer.notice
+    assert answer.timings["first_token_ms"] <= 11_000
+
+
+def test_a_small_model_that_shows_a_checked_sentence_in_time_writes_on(slow_answerer) -> None:
+    draft = ("Davit Tonoyan has tendered his resignation [1]. "
+             "Tonoyan held the position since May 2018 [1].")
+    a, model = slow_answerer(draft, budget=10)
+    answer = a.ask(QUESTION)
+    assert model.written == len(draft.split(" "))
+    assert answer.llm == "fake" and "May 2018" in answer.answer and not answer.notice
+
+
+def test_a_stopped_small_model_whose_sources_cannot_answer_says_so(slow_answerer) -> None:
+    a, model = slow_answerer(UNSUPPORTED, budget=3)
+    answer = a.ask("Who replaced Tonoyan as defence minister?")
+    assert model.written == 4
+    assert answer.status == "not_found"
+    assert "fake gave no checked sentence within 3 s and was stopped." in answer.notice

@@ -20,6 +20,10 @@ class Backend(ABC):
     name: str
     small = False  # small models get the sentences that matter, not whole passages
     can_quote = False  # can name the words of a source that state a claim (quote)
+    # Seconds a draft may take, from the request (model loaded) until a checked sentence is shown;
+    # past it the sources' own sentences are shown instead. None: no limit. For small models,
+    # whose drafts mostly fail the check: the reader would otherwise wait for the whole draft.
+    first_text_budget_s: float | None = None
     context_window = 8192
 
     def count_tokens(self, text: str) -> int:

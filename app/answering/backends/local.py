@@ -70,6 +70,7 @@ class LocalBackend(ChatBackend):
 
     small = True
     system_prompt = "system_small"
+    first_text_budget_s = 2.0
     runtime: str
 
     def __init__(self, settings: Settings) -> None:
