@@ -50,7 +50,10 @@ class ExtractiveBackend(Backend):
         scores = self.scorer.relevance(question, [text for _, text in candidates])
         # The sentence that gives what the question asks for comes first, whatever its score;
         # without one the sources do not answer (need.py).
-        need = [need_score(question, text, self.scorer.close_words) for _, text in candidates]
+        # Only a relevant sentence can answer: the need test of the others (it embeds their
+        # words) would be the most of a cold `footnote ask`'s time.
+        need = [need_score(question, text, self.scorer.close_words) if score >= RELEVANCE_MIN
+                else 0.0 for score, (_, text) in zip(scores, candidates, strict=True)]
         answering = [(score + NEED_WEIGHT * fit, score, candidate) for score, fit, candidate
                      in zip(scores, need, candidates, strict=True)
                      if fit > 0 and score >= RELEVANCE_MIN]
