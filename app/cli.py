@@ -188,7 +188,9 @@ def _warm_up(embedder) -> None:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from app.progress import progress_bar
     from ingest.sync import Indexer
+    from vectorstore.access import ensure_writable
 
+    ensure_writable(settings)  # before --rebuild's lock or any repair
     if (args.rebuild or args.reindex) and not args.paths:
         raise FootnoteError("--rebuild and --reindex build the index again from PATH...: name "
                             "the files and folders to index.")

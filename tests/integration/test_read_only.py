@@ -1,0 +1,80 @@
+"""A data folder the user can only read (a shared or mounted index): sources, search and ask
+work without writing a byte there, and ingest says in one sentence that the folder is read-only
+(issue 15, point 3). Run as an unprivileged user, since root writes anything."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS, run_cli
+from tests.helpers.reader import (
+    fingerprint,
+    make_read_only,
+    run_as_reader,
+    shared_folder,
+    skip_unless_root,
+)
+from vectorstore.embeddings import default_cache_dir
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[tuple[Path, dict[str, str], Path]]:
+    """Seeds indexed by root (a WAL catalog, closed), then made read-only; the reader's env
+    (the ONNX model cache is root's, read only too) and a home it may write."""
+    skip_unless_root()
+    with shared_folder() as folder:
+        data, home = folder / "data", folder / "home"
+        home.mkdir(mode=0o777)
+        home.chmod(0o777)
+        env = {"FOOTNOTE_DATA_DIR": str(data), "FOOTNOTE_EMBEDDINGS": "local",
+               "FOOTNOTE_CACHE_DIR": str(default_cache_dir())}
+        built = run_cli("ingest", str(SEEDS), env=env)
+        assert built.returncode == 0, built.stderr
+        catalog = data / "manifest-local-footnote.sqlite3"
+        assert catalog.read_bytes()[18:20] == b"\x02\x02"  # WAL, as every catalog is
+        make_read_only(data)
+        yield data, env, home
+
+
+def test_reading_works_and_writes_nothing(shared) -> None:
+    data, env, home = shared
+    before = fingerprint(data)
+
+    listed = run_as_reader(["-m", "app.cli", "sources", "--json"], env, home)
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(s["source"] for s in json.loads(listed.stdout)) == sorted(
+        p.name for p in SEEDS.iterdir())
+
+    found = run_as_reader(["-m", "app.cli", "search", "Shusha", "--json", "--k", "3"], env, home)
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)[0]["source"] == "002_azerbaijan-takes-shusha.txt"
+
+    asked = run_as_reader(["-m", "app.cli", "ask", "--llm", "extractive", "--json",
+                           "Which Armenian defence minister tendered his resignation?"],
+                          env, home)
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["status"] == "answered" and "Tonoyan" in answer["answer"]
+    assert answer["citations"][0]["source"] == "001_azerbaijan-enters-aghdam.txt"
+    for result in (listed, found, asked):
+        assert "warning" not in result.stderr and "Traceback" not in result.stderr
+
+    assert fingerprint(data) == before
+
+
+@pytest.mark.parametrize("options", [[str(SEEDS)], [], ["--reindex", str(SEEDS)],
+                                     ["--rebuild", str(SEEDS)]])
+def test_ingest_says_the_folder_is_read_only(shared, options: list[str]) -> None:
+    data, env, home = shared
+    before = fingerprint(data)
+    result = run_as_reader(["-m", "app.cli", "ingest", *options], env, home)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"footnote: The data folder {data} is read-only: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert fingerprint(data) == before
