@@ -5,6 +5,7 @@ work without writing a byte there, and ingest says in one sentence that the fold
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,4 +78,49 @@ def test_ingest_says_the_folder_is_read_only(shared, options: list[str]) -> None
     assert result.returncode == 2
     assert result.stderr.startswith(f"footnote: The data folder {data} is read-only: ")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert fingerprint(data) == before
+
+
+def test_a_catalog_a_writer_has_open_is_read_with_its_wal() -> None:
+    """The owner's app server keeps the catalog open (its -wal holds a write not yet in the main
+    file): the reader reads through the WAL, read-only, and sees that write."""
+    skip_unless_root()
+    with shared_folder() as folder:
+        data, home = folder / "data", folder / "home"
+        home.mkdir(mode=0o777)
+        home.chmod(0o777)
+        env = {"FOOTNOTE_DATA_DIR": str(data), "FOOTNOTE_EMBEDDINGS": "fake"}
+        assert run_cli("ingest", str(SEEDS), env=env).returncode == 0
+        catalog = data / "manifest-local-footnote.sqlite3"
+        writer = sqlite3.connect(catalog, isolation_level=None)
+        try:
+            writer.execute("PRAGMA journal_mode=WAL")
+            writer.execute("DELETE FROM files WHERE source LIKE '000%'")
+            assert Path(f"{catalog}-wal").stat().st_size > 0
+            make_read_only(data)
+            before = fingerprint(data)
+            listed = run_as_reader(["-m", "app.cli", "sources", "--json"], env, home)
+            assert listed.returncode == 0, listed.stderr
+            assert len(json.loads(listed.stdout)) == len(list(SEEDS.iterdir())) - 1
+            assert fingerprint(data) == before
+        finally:
+            writer.close()
+
+
+def test_uploads_are_refused_before_anything_is_saved(shared) -> None:
+    data, env, home = shared
+    before = fingerprint(data)
+    code = ("from app.ui.uploads import ingest_uploads\n"
+            "from common.config import load_settings\n"
+            "from common.errors import ReadOnlyError\n"
+            "from vectorstore.index import Index\n"
+            "settings = load_settings()\n"
+            "try:\n"
+            "    ingest_uploads(Index(settings), [('a.txt', b'Some text.')],\n"
+            "                   settings.data_dir / 'uploads')\n"
+            "except ReadOnlyError as exc:\n"
+            "    print(exc)\n")
+    result = run_as_reader(["-c", code], env, home)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"The data folder {data} is read-only: ")
     assert fingerprint(data) == before
