@@ -27,8 +27,8 @@ def read_only_path(settings: Settings) -> Path | None:
 def read_only_error(settings: Settings) -> ReadOnlyError:
     return ReadOnlyError(
         f"The data folder {settings.data_dir} is read-only: sources, search and ask work, but "
-        "adding or removing documents needs a folder you can write (run it as the folder's "
-        "owner, or copy the folder and point FOOTNOTE_DATA_DIR at the copy).")
+        "adding or removing documents or accounts needs a folder you can write (run it as the "
+        "folder's owner, or copy the folder and point FOOTNOTE_DATA_DIR at the copy).")
 
 
 def ensure_writable(settings: Settings) -> None:

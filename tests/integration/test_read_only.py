@@ -22,6 +22,7 @@ from tests.helpers.reader import (
 from vectorstore.embeddings import default_cache_dir
 
 pytestmark = pytest.mark.integration
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,8 @@ def shared() -> Iterator[tuple[Path, dict[str, str], Path]]:
                "FOOTNOTE_CACHE_DIR": str(default_cache_dir())}
         built = run_cli("ingest", str(SEEDS), env=env)
         assert built.returncode == 0, built.stderr
+        assert run_cli("users", "add", "alice", "--admin", "--password-stdin", env=env,
+                       input_text=f"{PASSWORD}\n").returncode == 0
         catalog = data / "manifest-local-footnote.sqlite3"
         assert catalog.read_bytes()[18:20] == b"\x02\x02"  # WAL, as every catalog is
         make_read_only(data)
@@ -124,3 +127,47 @@ def test_uploads_are_refused_before_anything_is_saved(shared) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"The data folder {data} is read-only: ")
     assert fingerprint(data) == before
+
+
+def test_accounts_are_read_and_failed_logins_counted_in_memory(shared) -> None:
+    data, env, home = shared
+    before = fingerprint(data)
+    code = ("from app.accounts import Accounts, LoginRefused\n"
+            "from common.config import load_settings\n"
+            "from vectorstore.users import make_user_store\n"
+            "settings = load_settings()\n"
+            "accounts = Accounts(make_user_store(settings), settings)\n"
+            "for _ in range(10):\n"
+            "    try:\n"
+            "        accounts.log_in('alice', 'wrong')\n"
+            "    except LoginRefused as exc:\n"
+            "        print(exc)\n")
+    result = run_as_reader(["-c", code], env | {"FOOTNOTE_AUTH": "password"}, home)
+    assert result.returncode == 0, result.stderr
+    assert "Wrong user name or password." in result.stdout
+    assert "Too many failed attempts" in result.stdout  # throttled, with nothing written
+    signed = ("from app.accounts import Accounts\n"
+              "from common.config import load_settings\n"
+              "from vectorstore.users import make_user_store\n"
+              "settings = load_settings()\n"
+              "accounts = Accounts(make_user_store(settings), settings)\n"
+              f"print(accounts.account(accounts.log_in('alice', {PASSWORD!r})))\n")
+    result = run_as_reader(["-c", signed], env | {"FOOTNOTE_AUTH": "password"}, home)
+    assert result.returncode == 0, result.stderr
+    assert "alice" in result.stdout and "admin" in result.stdout
+    listed = run_as_reader(["-m", "app.cli", "users", "list"], env, home)
+    assert listed.returncode == 0 and listed.stdout.startswith("alice\tadmin")
+    refused = run_as_reader(["-m", "app.cli", "users", "add", "bob", "--password-stdin"],
+                            env, home)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"footnote: The data folder {data} is read-only: ")
+    assert fingerprint(data) == before
+
+
+def test_eval_asks_for_a_report_folder_it_can_write(shared) -> None:
+    data, env, home = shared
+    result = run_as_reader(["-m", "app.cli", "eval", "--make-questions", "2", "--llm",
+                            "extractive"], env, home)
+    assert result.returncode == 2
+    assert result.stderr == (f"footnote: The data folder {data} is read-only, so the report "
+                             "cannot be kept there: name a folder you can write with --out.\n")
