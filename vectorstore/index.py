@@ -235,9 +235,10 @@ class Index:
         held = self.store.count()
         if held >= listed:  # extra vectors are never cited (a write in progress, a crash)
             return None
+        who = "Its owner can repair it" if self.read_only else "Repair it"
         return (f"The vector store at {self.store.location} holds {held:,} of the {listed:,} "
                 "passages the catalog lists, so answers rest on keyword search alone for the "
-                "others. Repair it with: footnote ingest (with no path: the missing vectors are "
+                f"others. {who} with: footnote ingest (with no path: the missing vectors are "
                 "made again from the catalog's texts, no file is read).")
 
     def collect_garbage(self) -> None:

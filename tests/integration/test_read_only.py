@@ -5,6 +5,7 @@ work without writing a byte there, and ingest says in one sentence that the fold
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,3 +172,22 @@ def test_eval_asks_for_a_report_folder_it_can_write(shared) -> None:
     assert result.returncode == 2
     assert result.stderr == (f"footnote: The data folder {data} is read-only, so the report "
                              "cannot be kept there: name a folder you can write with --out.\n")
+
+
+def test_a_lost_vector_store_is_reported_to_the_reader_with_who_can_repair_it() -> None:
+    skip_unless_root()
+    with shared_folder() as folder:
+        data, home = folder / "data", folder / "home"
+        home.mkdir(mode=0o777)
+        home.chmod(0o777)
+        env = {"FOOTNOTE_DATA_DIR": str(data), "FOOTNOTE_EMBEDDINGS": "fake"}
+        assert run_cli("ingest", str(SEEDS), env=env).returncode == 0
+        shutil.rmtree(data / "chroma")
+        make_read_only(data)
+        before = fingerprint(data)
+        listed = run_as_reader(["-m", "app.cli", "sources"], env, home)
+        assert listed.returncode == 0, listed.stderr
+        assert listed.stderr.startswith(f"footnote: warning: The vector store at {data / 'chroma'}"
+                                        " holds 0 of the ")
+        assert "Its owner can repair it with: footnote ingest" in listed.stderr
+        assert fingerprint(data) == before and not (data / "chroma").exists()
