@@ -12,15 +12,16 @@ from common.errors import ReadOnlyError
 
 def read_only_path(settings: Settings) -> Path | None:
     """The first file or folder of the index this user cannot write, None when all can be
-    written (or do not exist yet). `os.access` answers for permissions and for a read-only
+    written (or do not exist yet). Only what holds the index counts: the data folder does not
+    when both stores are servers. `os.access` answers for permissions and for a read-only
     mount alike (EROFS), without writing anything."""
-    paths = [settings.data_dir]
+    paths: list[Path] = []
     if settings.database_url is None:
         from vectorstore.catalog import sqlite_name
 
-        paths.append(settings.data_dir / sqlite_name(settings))
+        paths += [settings.data_dir, settings.data_dir / sqlite_name(settings)]
     if settings.chroma_host is None:
-        paths += [settings.chroma_dir, settings.chroma_dir / "chroma.sqlite3"]
+        paths += [settings.data_dir, settings.chroma_dir, settings.chroma_dir / "chroma.sqlite3"]
     return next((p for p in paths if p.exists() and not os.access(p, os.W_OK)), None)
 
 

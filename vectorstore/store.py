@@ -73,6 +73,7 @@ class ChromaStore:
                  owner: str, owner_description: str, read_only: bool = False) -> None:
         self.settings = settings
         self.read_only = read_only
+        self._scratch: tempfile.TemporaryDirectory | None = None  # the read-only snapshot
         self.embedder = embedder
         self.embedder_name = embedder.name
         self.dim = embedder.dim
