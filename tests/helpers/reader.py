@@ -1,9 +1,9 @@
 """Run Footnote as a user who may read every file but write none it does not own.
 
-The tests run as root, and root writes anything. `setpriv` drops to `nobody` keeping only
-CAP_DAC_READ_SEARCH: the interpreter lives under /root (mode 0700), and that capability lets the
-user read and traverse any folder, never write to one, which is what a reader of a shared or
-mounted index can do.
+The tests run as root, and root writes anything but a read-only mount (also tried, in a mount
+namespace of its own). `setpriv` drops to `nobody` keeping only CAP_DAC_READ_SEARCH: the
+interpreter lives under /root (mode 0700), and that capability lets the user read and traverse
+any folder, never write to one, which is what a reader of a shared or mounted index can do.
 """
 
 from __future__ import annotations
@@ -54,11 +54,24 @@ def fingerprint(folder: Path) -> dict[str, tuple[int, int, str]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _env(env: dict[str, str], home: Path) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("FOOTNOTE_", "CHROMA_", "OPENAI_"))}
+    return base | {"HOME": str(home), "PYTHONPATH": str(ROOT)} | env
+
+
 def run_as_reader(args: list[str], env: dict[str, str], home: Path,
                   timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """`python ARGS` as the reader, with `env` and this worktree's code."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("FOOTNOTE_", "CHROMA_", "OPENAI_"))}
-    full = base | {"HOME": str(home), "PYTHONPATH": str(ROOT)} | env
     return subprocess.run([*READER, sys.executable, *args], capture_output=True, text=True,
-                          env=full, cwd=home, timeout=timeout)
+                          env=_env(env, home), cwd=home, timeout=timeout)
+
+
+def run_on_read_only_mount(folder: Path, mount: Path, args: list[str], env: dict[str, str],
+                           home: Path) -> subprocess.CompletedProcess[str]:
+    """`python ARGS` as root, with `folder` bind-mounted read-only on `mount` in a mount
+    namespace of its own (the mount ends with the process; no one else sees it)."""
+    script = 'mount --bind -o ro "$1" "$2" || exit 99; shift 2; exec "$@"'
+    return subprocess.run(["unshare", "--mount", "sh", "-c", script, "sh", str(folder),
+                           str(mount), sys.executable, *args], capture_output=True, text=True,
+                          env=_env(env, home), cwd=home, timeout=300)

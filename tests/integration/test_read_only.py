@@ -17,6 +17,7 @@ from tests.helpers.reader import (
     fingerprint,
     make_read_only,
     run_as_reader,
+    run_on_read_only_mount,
     shared_folder,
     skip_unless_root,
 )
@@ -191,3 +192,25 @@ def test_a_lost_vector_store_is_reported_to_the_reader_with_who_can_repair_it() 
                                         " holds 0 of the ")
         assert "Its owner can repair it with: footnote ingest" in listed.stderr
         assert fingerprint(data) == before and not (data / "chroma").exists()
+
+
+def test_a_read_only_mount_is_read_even_by_root(tmp_path: Path) -> None:
+    """Root may write any file, but not on a read-only mount: os.access says so (EROFS)."""
+    skip_unless_root()
+    data, mount = tmp_path / "data", tmp_path / "mount"
+    mount.mkdir()
+    env = {"FOOTNOTE_DATA_DIR": str(mount), "FOOTNOTE_EMBEDDINGS": "fake"}
+    assert run_cli("ingest", str(SEEDS), env=env | {"FOOTNOTE_DATA_DIR": str(data)}
+                   ).returncode == 0
+    before = fingerprint(data)
+    found = run_on_read_only_mount(data, mount, ["-m", "app.cli", "search", "Shusha", "--json"],
+                                   env, tmp_path)
+    if found.returncode == 99:
+        pytest.skip("no bind mounts here")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)[0]["source"] == "002_azerbaijan-takes-shusha.txt"
+    refused = run_on_read_only_mount(data, mount, ["-m", "app.cli", "ingest", str(SEEDS)], env,
+                                     tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"footnote: The data folder {mount} is read-only: ")
+    assert fingerprint(data) == before and not any(mount.iterdir())
