@@ -74,12 +74,14 @@ def test_reading_works_and_writes_nothing(shared) -> None:
     assert fingerprint(data) == before
 
 
-@pytest.mark.parametrize("options", [[str(SEEDS)], [], ["--reindex", str(SEEDS)],
-                                     ["--rebuild", str(SEEDS)]])
-def test_ingest_says_the_folder_is_read_only(shared, options: list[str]) -> None:
+@pytest.mark.parametrize("command", [["ingest", str(SEEDS)], ["ingest"],
+                                     ["ingest", "--reindex", str(SEEDS)],
+                                     ["ingest", "--rebuild", str(SEEDS)],
+                                     ["remove", "000_aliev-parade-in-khankendi.txt"]])
+def test_ingest_and_remove_say_the_folder_is_read_only(shared, command: list[str]) -> None:
     data, env, home = shared
     before = fingerprint(data)
-    result = run_as_reader(["-m", "app.cli", "ingest", *options], env, home)
+    result = run_as_reader(["-m", "app.cli", *command], env, home)
     assert result.returncode == 2
     assert result.stderr.startswith(f"footnote: The data folder {data} is read-only: ")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
