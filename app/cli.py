@@ -188,7 +188,9 @@ def _warm_up(embedder) -> None:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from app.progress import progress_bar
     from ingest.sync import Indexer
+    from vectorstore.access import ensure_writable
 
+    ensure_writable(settings)  # before --rebuild's lock or any repair
     if (args.rebuild or args.reindex) and not args.paths:
         raise FootnoteError("--rebuild and --reindex build the index again from PATH...: name "
                             "the files and folders to index.")
@@ -327,6 +329,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     if (args.questions_file is None) == (args.make_questions is None):
         raise FootnoteError("Give a question file (QA.jsonl) or --make-questions N, not both.")
     answerer = _answerer(args, settings)
+    if args.out is None and answerer.index.read_only:
+        raise FootnoteError(f"The data folder {settings.data_dir} is read-only, so the report "
+                            "cannot be kept there: name a folder you can write with --out.")
     if args.questions_file is not None:
         questions, source = load_questions(args.questions_file), str(args.questions_file)
     else:
@@ -361,8 +366,12 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
     from app.accounts import Accounts
     from vectorstore.users import make_user_store
 
-    accounts = Accounts(make_user_store(settings), settings)
     action = args.run_name
+    if action != "list":
+        from vectorstore.access import ensure_writable
+
+        ensure_writable(settings)
+    accounts = Accounts(make_user_store(settings), settings)
     if action == "list":
         for user in accounts.users():
             print(f"{user.name}\t{user.role}")

@@ -29,6 +29,10 @@ class CatalogDamagedError(StoreError):
     """The catalog's file cannot be read as a database: it must be built again."""
 
 
+class ReadOnlyError(StoreError):
+    """The data folder cannot be written by this user: reading works, indexing does not."""
+
+
 class LLMError(FootnoteError):
     """The language model could not produce an answer."""
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from common.config import Settings
+from vectorstore.access import read_only_error, read_only_path
 from vectorstore.catalog import (
     Catalog,
     ChunkRecord,
@@ -48,15 +49,17 @@ class Index:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embeddings(settings)
+        # Decided once: a folder this user cannot write is read, never written (no lock taken).
+        self.read_only = read_only_path(settings) is not None
 
     @cached_property
     def _catalog(self) -> Catalog:
-        return make_catalog(self.settings)
+        return make_catalog(self.settings, self.read_only)
 
     @cached_property
     def store(self) -> ChunkStore:
-        return ChromaStore(self.settings, self.embedder,
-                           self._catalog.catalog_id, self._catalog.description)
+        return ChromaStore(self.settings, self.embedder, self._catalog.catalog_id,
+                           self._catalog.description, self.read_only)
 
     def close(self) -> None:
         if "_catalog" in self.__dict__:
@@ -73,7 +76,8 @@ class Index:
         return self._catalog.get_meta("seeded") is not None
 
     def mark_seeded(self) -> None:
-        self._catalog.set_meta("seeded", "1")
+        if not self.read_only:
+            self._catalog.set_meta("seeded", "1")
 
     def sources(self) -> list[SourceInfo]:
         """Every indexed file with its title and chunk count (the UI asks on every rerun: one
@@ -156,7 +160,9 @@ class Index:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """One writer at a time (a file lock on SQLite, an advisory lock on PostgreSQL), and only
-        into a Chroma collection this catalog owns."""
+        into a Chroma collection this catalog owns; never in a read-only data folder."""
+        if self.read_only:
+            raise read_only_error(self.settings)
         with self._catalog.writer_lock():
             self.store.claim()
             yield
@@ -229,9 +235,10 @@ class Index:
         held = self.store.count()
         if held >= listed:  # extra vectors are never cited (a write in progress, a crash)
             return None
+        who = "Its owner can repair it" if self.read_only else "Repair it"
         return (f"The vector store at {self.store.location} holds {held:,} of the {listed:,} "
                 "passages the catalog lists, so answers rest on keyword search alone for the "
-                "others. Repair it with: footnote ingest (with no path: the missing vectors are "
+                f"others. {who} with: footnote ingest (with no path: the missing vectors are "
                 "made again from the catalog's texts, no file is read).")
 
     def collect_garbage(self) -> None:

@@ -2,6 +2,12 @@
 (`HttpClient`) when `CHROMA_HOST` is set. Chroma never embeds by itself here: vectors always
 come from our embedder, and the collection records which one, so vectors are never mixed.
 
+Chroma's embedded store writes to its own SQLite file every time it opens (a row of its write
+lock), so it cannot open a folder this user cannot write (chroma-core/chroma#1438). There the
+store opens a private snapshot instead: a consistent copy of that SQLite file (its documents and
+metadata) in a temporary folder, beside links to the vector index folders, which are only read.
+The answers are the same; the copy costs the SQLite file's size once per process.
+
 The collection also records the id of the catalog that owns it: chunk ids mean something only
 to that catalog, so another one (a second data folder pointed at the same server) must neither
 write nor reconcile it, or it would delete chunks it does not know.
@@ -10,8 +16,11 @@ write nor reconcile it, or it would delete chunks it does not know.
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 from common.config import Settings
@@ -19,8 +28,10 @@ from common.errors import EmbedderMismatchError, ForeignCollectionError, StoreEr
 from vectorstore.catalog import ChunkRecord
 from vectorstore.embeddings import Embedder
 from vectorstore.onnx_model import MIN_COSINE
+from vectorstore.sqlite import connect_read_only
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+CHROMA_SQLITE = "chroma.sqlite3"
 
 
 def chunk_id(sha256: str, index: int) -> str:
@@ -59,8 +70,10 @@ class ChromaStore:
     catalog that owns them."""
 
     def __init__(self, settings: Settings, embedder: Embedder,
-                 owner: str, owner_description: str) -> None:
+                 owner: str, owner_description: str, read_only: bool = False) -> None:
         self.settings = settings
+        self.read_only = read_only
+        self._scratch: tempfile.TemporaryDirectory | None = None  # the read-only snapshot
         self.embedder = embedder
         self.embedder_name = embedder.name
         self.dim = embedder.dim
@@ -84,11 +97,31 @@ class ChromaStore:
                     host=self.settings.chroma_host, port=self.settings.chroma_port,
                     settings=chroma_settings,
                 )
+            if self.read_only:
+                return chromadb.PersistentClient(path=self._snapshot(), settings=chroma_settings)
             self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(self.settings.chroma_dir),
                                              settings=chroma_settings)
         except Exception as exc:
             raise StoreError(f"Cannot open the Chroma store at {self.location}: {exc}") from None
+
+    def _snapshot(self) -> str:
+        """A temporary folder Chroma may write: a copy of its SQLite file (SQLite's backup, so
+        consistent), links to everything else; removed with this store."""
+        self._scratch = tempfile.TemporaryDirectory(prefix="footnote-chroma-")
+        scratch, source = Path(self._scratch.name), self.settings.chroma_dir
+        for entry in source.iterdir() if source.is_dir() else ():
+            if entry.name != CHROMA_SQLITE:
+                (scratch / entry.name).symlink_to(entry)
+        if (source / CHROMA_SQLITE).exists():
+            original = connect_read_only(source / CHROMA_SQLITE)
+            copy = sqlite3.connect(scratch / CHROMA_SQLITE)
+            try:
+                original.backup(copy)
+            finally:
+                copy.close()
+                original.close()
+        return str(scratch)
 
     def _open(self):
         """The collection as it is, created (owned by this catalog) when missing. Only a new

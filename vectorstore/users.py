@@ -5,6 +5,9 @@ They live in the database that FOOTNOTE_DATABASE_URL names (users.sqlite3 under 
 by default), so every app server on one database knows the same users, counts the same failed
 attempts and accepts the same sessions. One implementation for both databases: every statement
 here is plain SQL that SQLite and PostgreSQL read alike.
+
+In a read-only data folder users.sqlite3 is only read: logins work, failed ones are counted in
+this process's memory, and the signing key must already be there (or set).
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from typing import Literal
 from sqlalchemy import Engine, create_engine, text
 
 from common.config import Settings
+from common.errors import ConfigError, StoreError
+from vectorstore.access import read_only_path
 from vectorstore.postgres import connect, engine_for, migrate
+from vectorstore.sqlite import connect_read_only
 
 Role = Literal["admin", "user"]
 SCHEMA = """
@@ -41,8 +47,12 @@ class User:
 
 
 class UserStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self.engine = engine
+        self.read_only = read_only
+        self._failures: dict[str, tuple[int, float]] = {}  # read-only: kept here instead
+        if read_only:
+            return
         if engine.dialect.name == "postgresql":
             migrate(engine, "users", [SCHEMA])
         else:
@@ -81,19 +91,33 @@ class UserStore:
 
     def failures(self, name: str) -> tuple[int, float]:
         """Failed logins in a row under this name, and when the last was."""
+        if self.read_only:
+            return self._failures.get(name, (0, 0.0))
         rows = self._rows("SELECT count, last_at FROM login_failures WHERE name=:n", {"n": name})
         return (rows[0][0], rows[0][1]) if rows else (0, 0.0)
 
     def record_failure(self, name: str, at: float) -> None:
+        if self.read_only:
+            self._failures[name] = (self.failures(name)[0] + 1, at)
+            return
         self._rows("INSERT INTO login_failures VALUES (:n, 1, :t) ON CONFLICT (name) DO UPDATE "
                    "SET count = login_failures.count + 1, last_at = excluded.last_at",
                    {"n": name, "t": at})
 
     def clear_failures(self, name: str) -> None:
+        if self.read_only:
+            self._failures.pop(name, None)
+            return
         self._rows("DELETE FROM login_failures WHERE name=:n", {"n": name})
 
     def signing_key(self) -> str:
         """A random key made once and shared through the database by every app server."""
+        if self.read_only:
+            rows = self._rows("SELECT value FROM auth_meta WHERE key='signing_key'")
+            if not rows:
+                raise ConfigError("The read-only data folder holds no key to sign logins with: "
+                                  "set FOOTNOTE_SECRET_KEY.")
+            return rows[0][0]
         self._rows("INSERT INTO auth_meta VALUES ('signing_key', :k) ON CONFLICT (key) "
                    "DO NOTHING", {"k": secrets.token_urlsafe(32)})
         return self._rows("SELECT value FROM auth_meta WHERE key='signing_key'")[0][0]
@@ -102,6 +126,12 @@ class UserStore:
 def make_user_store(settings: Settings) -> UserStore:
     if settings.database_url:
         return UserStore(engine_for(settings.database_url.get_secret_value()))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = (settings.data_dir / "users.sqlite3").resolve()
+    if read_only_path(settings) is not None:
+        if not path.exists():
+            raise StoreError(f"No accounts are kept in the read-only folder {settings.data_dir} "
+                             "(no users.sqlite3); add them as a user who can write it.")
+        return UserStore(create_engine("sqlite://", creator=lambda: connect_read_only(path)),
+                         read_only=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     return UserStore(create_engine(f"sqlite:///{path}"))

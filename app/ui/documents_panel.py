@@ -16,6 +16,7 @@ from app.ui.seeding import SEEDS, index_seeds
 from app.ui.uploads import ALLOWED_TYPES, UploadResult, ingest_uploads, remove_document
 from common.config import Settings
 from common.errors import FootnoteError
+from vectorstore.access import read_only_error
 from vectorstore.index import Index, SourceInfo
 
 RESULTS = "fn_upload_results"
@@ -32,7 +33,10 @@ def documents_panel(index: Index, settings: Settings, manage: bool) -> None:
     """`manage`: may upload and remove (everyone without logins; admins with them). Without it
     no uploader, remove or re-index control is drawn, so none can be used."""
     st.markdown("**Documents**")
-    if manage:
+    if index.read_only:
+        st.caption(f"{read_only_error(settings)} Chats are kept only until the server stops.")
+        manage = False
+    elif manage:
         _uploader(index, settings)
     else:
         st.caption("Only an admin can add or remove documents.")

@@ -97,7 +97,7 @@ def _frame(settings: Settings, account: Account | None) -> Frame:
             account_box(account)
         chats_box, docs_box, settings_box = st.container(), st.container(), st.container()
     index = get_index(settings)
-    store = get_store(settings)
+    store = get_store(settings, index.read_only)
     ensure_seeded(index)
     with settings_box:
         chosen = answer_settings(settings)

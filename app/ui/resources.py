@@ -82,8 +82,8 @@ def warm_up(settings: Settings, answerer: Answerer, choice: str) -> threading.Th
 
 
 @st.cache_resource(show_spinner=False)
-def _store(key: str, _settings: Settings) -> ChatStore:
-    return make_chat_store(_settings)
+def _store(key: str, read_only: bool, _settings: Settings) -> ChatStore:
+    return make_chat_store(_settings, read_only)
 
 
 def _database(settings: Settings) -> str:
@@ -93,9 +93,10 @@ def _database(settings: Settings) -> str:
     return url.get_secret_value() if url else str(settings.data_dir.resolve())
 
 
-def get_store(settings: Settings) -> ChatStore:
-    """One chat store per database."""
-    return _store(_database(settings), settings)
+def get_store(settings: Settings, read_only: bool) -> ChatStore:
+    """One chat store per database (chats in a temporary file when the data folder is
+    `read_only`)."""
+    return _store(_database(settings), read_only, settings)
 
 
 @st.cache_resource(show_spinner=False)

@@ -3,7 +3,7 @@
 The catalog remembers that seeding happened (so every app server sharing it knows), and a reader
 who removes every document later gets an empty index (and a button to bring the demo back), not
 the seeds again behind their back on the next page load or from another server. The marker file
-that data folders held before is still honoured.
+that data folders held before is still honoured. A read-only data folder is never seeded.
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ OLD_MARKER = "ui-seeded"  # a file in the data folder, before the catalog kept i
 
 
 def ensure_seeded(index: Index) -> None:
+    if index.read_only:  # nothing can be written: the index is shown as it is
+        if index.is_empty():
+            st.info(f"The data folder {index.settings.data_dir} is read-only and holds no "
+                    "documents, so the demo documents are not indexed here; index documents "
+                    "as a user who can write it.", icon=":material/lock:")
+        return
     if not index.is_empty() or (index.settings.data_dir / OLD_MARKER).exists():
         if not index.seeded:
             index.mark_seeded()

@@ -23,6 +23,7 @@ from common.errors import FootnoteError, IngestError
 from ingest.decode import decode_text
 from ingest.parse import sha256_of
 from ingest.sync import Indexer, Progress
+from vectorstore.access import read_only_error
 from vectorstore.index import Index
 
 TEXT_TYPES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
@@ -110,7 +111,10 @@ def save_upload(name: str, data: bytes, folder: Path,
 
 def ingest_uploads(index: Index, files: Sequence[tuple[str, bytes]], folder: Path,
                    progress: Progress | None = None) -> list[UploadResult]:
-    """Check, save and index uploaded files together; one result per file, in order."""
+    """Check, save and index uploaded files together; one result per file, in order. A
+    read-only data folder refuses them before anything is saved."""
+    if index.read_only:
+        raise read_only_error(index.settings)
     max_bytes = int(index.settings.max_file_mb * 1024 * 1024)
     folder = Path(os.path.abspath(folder))  # the catalog records absolute paths
     results: list[UploadResult | None] = [None] * len(files)

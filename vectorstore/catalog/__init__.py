@@ -104,8 +104,9 @@ class Catalog(Protocol):
     def delete_unreferenced_originals(self) -> None: ...
 
 
-def make_catalog(settings: Settings) -> Catalog:
-    """PostgreSQL when FOOTNOTE_DATABASE_URL is set, else a SQLite file under the data folder."""
+def make_catalog(settings: Settings, read_only: bool = False) -> Catalog:
+    """PostgreSQL when FOOTNOTE_DATABASE_URL is set, else a SQLite file under the data folder
+    (opened without writing anything when `read_only`)."""
     if settings.database_url:
         from vectorstore.catalog.postgres import PostgresCatalog
         from vectorstore.postgres import engine_for
@@ -116,7 +117,7 @@ def make_catalog(settings: Settings) -> Catalog:
 
     path = settings.data_dir / sqlite_name(settings)
     try:
-        return SQLiteCatalog(path)
+        return SQLiteCatalog(path, read_only)
     except sqlite3.DatabaseError as exc:  # random bytes, a truncated copy, a torn disk write
         if isinstance(exc, sqlite3.OperationalError):  # locked, read-only: nothing is damaged
             raise

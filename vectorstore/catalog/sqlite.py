@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from common.errors import StoreError
 from vectorstore.catalog import ChunkRecord, ContentRecord, Excerpt, FileRecord, Span
 from vectorstore.sqlite import PerThreadSQLite
 
@@ -57,10 +58,13 @@ _ORIGINALS = "CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, dat
 class SQLiteCatalog:
     """One SQLite connection per thread (a Streamlit server runs sessions in many threads)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
         self.description = f"the SQLite catalog {path}"
-        self._sql = PerThreadSQLite(path)
+        self._sql = PerThreadSQLite(path, read_only=read_only)
+        if read_only:
+            self._open_read_only()
+            return
         with self.transaction():
             if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 for statement in _statements(_DROP + _SCHEMA):
@@ -72,6 +76,20 @@ class SQLiteCatalog:
                 catalog_id = uuid.uuid4().hex
                 self.set_meta("catalog_id", catalog_id)
             self.catalog_id = catalog_id
+
+    def _open_read_only(self) -> None:
+        """As it is: a catalog of another schema, or none at all, cannot be made here."""
+        if not self.path.exists():
+            raise StoreError(f"No index is kept in the read-only folder {self.path.parent} "
+                             f"(no {self.path.name}); index documents as a user who can write "
+                             "it, or point FOOTNOTE_DATA_DIR at another folder.")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        catalog_id = self.get_meta("catalog_id") if version == SCHEMA_VERSION else None
+        if catalog_id is None:
+            raise StoreError(f"The catalog {self.path} was made by another version of Footnote "
+                             "and cannot be upgraded in its read-only folder; run footnote "
+                             "sources once as a user who can write it.")
+        self.catalog_id = catalog_id
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -96,7 +114,10 @@ class SQLiteCatalog:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def refresh_statistics(self) -> None:
-        """FTS5 keeps what BM25 needs as it writes; the planner needs nothing more."""
+        """FTS5 keeps what BM25 needs as it writes; the planner needs nothing more. The WAL is
+        folded into the main file, so a reader who cannot write the folder (and so cannot use
+        the WAL) reads every write from it."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()

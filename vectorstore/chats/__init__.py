@@ -75,8 +75,9 @@ class ChatStore(Protocol):
     def set_feedback(self, owner: str, turn_id: int, value: int | None) -> bool: ...
 
 
-def make_chat_store(settings: Settings) -> ChatStore:
-    """PostgreSQL when FOOTNOTE_DATABASE_URL is set, else chats.sqlite3 in the data folder."""
+def make_chat_store(settings: Settings, read_only: bool = False) -> ChatStore:
+    """PostgreSQL when FOOTNOTE_DATABASE_URL is set, else chats.sqlite3 in the data folder; in
+    a read-only data folder, a temporary file kept while this process runs."""
     if settings.database_url:
         from vectorstore.chats.postgres import PostgresChatStore
         from vectorstore.postgres import engine_for
@@ -84,4 +85,6 @@ def make_chat_store(settings: Settings) -> ChatStore:
         return PostgresChatStore(engine_for(settings.database_url.get_secret_value()))
     from vectorstore.chats.sqlite import SQLiteChatStore
 
+    if read_only:
+        return SQLiteChatStore.temporary()
     return SQLiteChatStore((settings.data_dir / "chats.sqlite3").resolve())

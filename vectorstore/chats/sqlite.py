@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 import threading
 import time
 import uuid
@@ -41,6 +42,16 @@ class SQLiteChatStore:
         self._sql = PerThreadSQLite(path, pragmas=["PRAGMA foreign_keys=ON"], timeout=30)
         self._ready = False
         self._init_lock = threading.Lock()
+        self._scratch: tempfile.TemporaryDirectory | None = None
+
+    @classmethod
+    def temporary(cls) -> SQLiteChatStore:
+        """Chats for this process only (its data folder is read-only): a file in a temporary
+        folder, removed with the store."""
+        scratch = tempfile.TemporaryDirectory(prefix="footnote-chats-")
+        store = cls(Path(scratch.name) / "chats.sqlite3")
+        store._scratch = scratch
+        return store
 
     @property
     def _db(self) -> sqlite3.Connection:
