@@ -36,12 +36,15 @@ def timed(backend: LocalBackend) -> list[tuple[float, float, int]]:
 
     def recorded(messages: list[dict[str, str]], max_tokens: int):
         started, first, text = time.perf_counter(), None, ""
-        for piece in stream(messages, max_tokens):
-            first = first or time.perf_counter()
-            text += piece
-            yield piece
-        if first is not None:
-            runs.append((first - started, time.perf_counter() - first, backend.count_tokens(text)))
+        try:
+            for piece in stream(messages, max_tokens):
+                first = first or time.perf_counter()
+                text += piece
+                yield piece
+        finally:  # also a draft stopped at its deadline
+            if first is not None:
+                runs.append((first - started, time.perf_counter() - first,
+                             backend.count_tokens(text)))
 
     backend.stream = recorded
     return runs
