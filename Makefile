@@ -30,7 +30,7 @@ lint: $(VENV)/.dev-installed
 fuzz: $(VENV)/.dev-installed
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/unit
 
-# Every benchmark, one after the other (about 105 minutes on 2 cores), then docs/benchmarks.md.
+# Every benchmark, one after the other (about 110 minutes on 2 cores), then docs/benchmarks.md.
 # Run it on an otherwise idle machine: the latency figures count.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.ingest
@@ -38,6 +38,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.squad_answers
 	$(BIN)/python -m bench.answer
+	$(BIN)/python -m bench.local_runtimes
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.postgres
 	$(MAKE) bench-trust

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -77,6 +78,7 @@ def main() -> None:
     parser.add_argument("--runtimes", default="llama-cpp,transformers")
     args = parser.parse_args()
     gold = load_questions(SEEDS_GOLD)
+    load = os.getloadavg()[0]  # other work on the machine slows both runtimes, llama.cpp most
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(data_dir=Path(tmp), embeddings="local",
                                  max_answer_tokens=300)
@@ -85,6 +87,7 @@ def main() -> None:
         rows = [measure_runtime(r, settings, index, gold) for r in args.runtimes.split(",")]
     OUT.mkdir(exist_ok=True)
     result = {"machine": machine(), "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "load_average_at_start": round(load, 2),
               "runtimes": rows}
     (OUT / "local_runtimes.json").write_text(json.dumps(result, indent=2) + "\n")
     measured = [row for row in rows if row["installed"]]

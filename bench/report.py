@@ -168,6 +168,35 @@ def latency_section(rows: list[dict]) -> list[str]:
     return [*lines, ""]
 
 
+def local_runtimes_section(lr: dict) -> list[str]:
+    rows = [r for r in lr["runtimes"] if r["installed"]]
+    lines = [
+        "## The local model on both runtimes", "",
+        "SmolLM2-135M-Instruct (the bundled Q4_1 GGUF) answering the 28 seeds gold questions "
+        "through the whole pipeline, on each runtime (`FOOTNOTE_LOCAL_RUNTIME`; `auto` takes "
+        "llama-cpp-python when the `local` extra is installed, else transformers, which `make "
+        "run` installs). *First checked text*: from the question to the first sentence shown, "
+        "which has passed the citation check; a small model that has shown none 2 s after its "
+        "request is stopped and the sources' own sentences are shown. *Model first token*: from "
+        "a request to the model's first piece (reading the prompt). Tokens/s while it writes, "
+        f"over all {rows[0]['generations'] if rows else 0} generations.", ""]
+    lines += table(
+        ["runtime", "first checked text p50 / p95 ms", "model first token p50 / p95 ms",
+         "tokens/s", "load s", "own answer kept", "right source cited",
+         "`not_found` when unanswerable"],
+        [[r["runtime"], pair(r["first_token_p50_ms"], r["first_token_p95_ms"], 0),
+          pair(r["model_first_token_p50_ms"], r["model_first_token_p95_ms"], 0),
+          r["tokens_per_s"], r["load_s"], r["own_answer_kept"], r["right_source"],
+          r["not_found_when_unanswerable"]] for r in rows])
+    missing = [r["runtime"] for r in lr["runtimes"] if not r["installed"]]
+    if missing:
+        lines += ["", f"Not installed, not measured: {', '.join(missing)}."]
+    load = lr.get("load_average_at_start")
+    return [*lines, "", f"Measured {lr['measured']}" + (
+        f", one-minute load average {load} at the start (2 cores)." if load is not None else "."),
+        ""]
+
+
 def ingest_section(i: dict) -> list[str]:
     torch, onnx = i["runtimes"]["torch"], i["runtimes"]["onnx"]
     lines = [
@@ -383,7 +412,8 @@ def injection_section(inj: dict) -> list[str]:
 
 
 SECTIONS = [("retrieval", retrieval_section), ("answers", answers_section),
-            ("answer", latency_section), ("ingest", ingest_section), ("cli", cli_section),
+            ("answer", latency_section), ("local_runtimes", local_runtimes_section),
+            ("ingest", ingest_section), ("cli", cli_section),
             ("scale", scale_section),
             ("support", checker_section), ("capable", capable_section),
             ("refusals", refusals_section), ("postgres", postgres_section),
